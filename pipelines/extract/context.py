@@ -1,0 +1,149 @@
+"""What the words around a number say about it: sentence, qualifier, category, year.
+
+Belongs here: reading context around a span that the engine has already found. Not
+here: finding numbers or deciding their kind (``engine.py``). All cue words come from
+the lexicon; functions take the width-normalised text (``numerals.normalize_width``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass
+
+from pipelines.extract.lexicon import Lexicon, compile_words
+
+_SENTENCE_END = re.compile(r"[。！？!?；;]+[」』”’\"')）]*|\n+|\.(?=\s+|$)")
+_CLAUSE_BREAK = re.compile(r"[，,、：:（）()\[\]【】「」『』“”\"]")
+_YEAR = re.compile(r"(?<![\d.,A-Za-z])((?:19|20)\d{2})(?![\d%])")
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """Sentence boundaries of one text, for finding the sentence around an offset."""
+
+    starts: list[int]
+    ends: list[int]
+
+    def around(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        i = max(i, 0)
+        return self.starts[i], self.ends[i]
+
+
+def split_sentences(text: str, lexicon: Lexicon) -> Sentences:
+    """Sentence spans: ends at 。！？；!?; a newline, or a full stop before a space that
+    does not close an abbreviation (U.S., Inc.) or a decimal number."""
+    starts: list[int] = []
+    ends: list[int] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.group().startswith("."):
+            head = text[max(0, match.start() - 6) : match.end()]
+            if any(head.endswith(abbr) for abbr in lexicon.sentence_abbreviations):
+                continue
+        end = match.end()
+        if text[start:end].strip():
+            starts.append(start)
+            ends.append(end)
+        start = end
+    if start < len(text) or not starts:
+        starts.append(start)
+        ends.append(len(text))
+    return Sentences(starts, ends)
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) past surrounding white space."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@functools.cache
+def _qualifier_patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    before = compile_words(list(lexicon.qualifier_before), anchored="end")
+    after = compile_words(list(lexicon.qualifier_after), anchored="start")
+    bridges = compile_words(list(lexicon.bridges), anchored="end")
+    return before, after, bridges
+
+
+def find_qualifier(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[str, int]:
+    """The qualifier of the quantity at [start, end) and where its phrase begins.
+
+    A cue counts only when it stands right against the number (white space and one short
+    bridge word such as 为/了/a allowed), so 约 in 约合人民币54.5亿元 qualifies the amount
+    and a 约 three clauses earlier does not.
+    """
+    before_re, after_re, bridge_re = _qualifier_patterns(lexicon)
+    window_start = max(0, start - 40)
+    head = text[window_start:start].rstrip()
+    bridge = bridge_re.search(head)
+    candidates = [head]
+    if bridge:
+        candidates.append(head[: bridge.start()].rstrip())
+    for candidate in candidates:
+        match = before_re.search(candidate)
+        if match:
+            return lexicon.qualifier_before[match.group().lower()], window_start + match.start()
+    tail = text[end : end + 12]
+    match = after_re.match(tail.lstrip(" "))
+    if match:
+        return lexicon.qualifier_after[match.group().lower()], start
+    return "exact", start
+
+
+@functools.cache
+def _category_patterns(lexicon: Lexicon, kind: str) -> list[tuple[str, re.Pattern[str]]]:
+    cues = lexicon.categories[kind]["cues"]
+    return [(category, compile_words(words, anchored="start")) for category, words in cues.items()]
+
+
+def _nearest_cue(text: str, lo: int, hi: int, start: int, end: int, patterns) -> str | None:
+    best: tuple[int, int, int, str] | None = None  # (distance, -length, order, category)
+    for order, (category, pattern) in enumerate(patterns):
+        for match in pattern.finditer(text, lo, hi):
+            if match.start() < end and match.end() > start:
+                continue  # inside the quantity itself
+            distance = start - match.end() if match.end() <= start else match.start() - end
+            key = (distance, -(match.end() - match.start()), order, category)
+            if best is None or key < best:
+                best = key
+    return best[3] if best else None
+
+
+def find_category(text: str, start: int, end: int, kind: str, sentence: tuple[int, int], lexicon: Lexicon) -> str:
+    """The category whose cue stands nearest the quantity: first within its clause, then
+    within its sentence; the kind's default when neither has a cue."""
+    patterns = _category_patterns(lexicon, kind)
+    if patterns:
+        s_lo, s_hi = sentence
+        lo = start
+        while lo > s_lo and not _CLAUSE_BREAK.match(text, lo - 1):
+            lo -= 1
+        hi = end
+        while hi < s_hi and not _CLAUSE_BREAK.match(text, hi):
+            hi += 1
+        for window in ((lo, hi), (s_lo, s_hi)):
+            category = _nearest_cue(text, window[0], window[1], start, end, patterns)
+            if category:
+                return category
+    return lexicon.categories[kind]["default"]
+
+
+def find_year(text: str, sentence: tuple[int, int], taken: list[tuple[int, int]], start: int) -> int | None:
+    """The year named in the sentence nearest to the quantity, if the sentence names one.
+
+    Numbers that are themselves facts (``taken`` spans) are not years.
+    """
+    best: tuple[int, int] | None = None
+    for match in _YEAR.finditer(text, *sentence):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        distance = abs(match.start() - start)
+        if best is None or distance < best[0]:
+            best = (distance, int(match.group(1)))
+    return best[1] if best else None

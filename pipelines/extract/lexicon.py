@@ -1,0 +1,227 @@
+"""Load the extraction lexicons (``lexicons/*.yaml``) into one immutable object.
+
+Belongs here: reading the YAML files, checking their shape, adding the other Chinese
+script of every Chinese entry (OpenCC), and building the regular expressions that the
+engine runs. Not here: any decision about what a number means (``engine.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.resources
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import opencc
+import yaml
+
+_LEXICON_PACKAGE = "pipelines.extract.lexicons"
+_LEXICON_FILES = ("scales", "numbers", "currencies", "kinds", "qualifiers", "categories", "context")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# One converter per direction; Taiwan and Hong Kong forms differ in a few characters.
+_CONVERTERS = tuple(opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk", "t2s"))
+
+QUALIFIERS = ("approx", "over", "under", "up_to")
+
+
+class LexiconError(ValueError):
+    """A lexicon file does not have the shape the engine expects."""
+
+
+def script_variants(word: str) -> list[str]:
+    """The word plus its Simplified and Traditional spellings (only Chinese words vary)."""
+    if not _CJK.search(word):
+        return [word]
+    variants = [word]
+    for converter in _CONVERTERS:
+        converted = converter.convert(word)
+        if converted not in variants:
+            variants.append(converted)
+    return variants
+
+
+def expand_scripts(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for word in words:
+        for variant in script_variants(word):
+            if variant not in out:
+                out.append(variant)
+    return out
+
+
+def alternation(words: list[str]) -> str:
+    """A regex alternation of the words, longest first so that ``US$`` wins over ``$``."""
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) for w in unique)
+
+
+def compile_words(words: list[str], *, anchored: str) -> re.Pattern[str]:
+    """Compile words to match at the start (``anchored='start'``) or end (``'end'``) of a string.
+
+    Latin words get word boundaries so that ``pct`` does not match inside ``pcts`` and
+    ``up`` does not match inside ``cup``; symbols and Chinese words need none.
+    """
+    alternatives = []
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        escaped = re.escape(word)
+        if word[:1].isascii() and word[:1].isalnum():
+            escaped = r"(?<![A-Za-z])" + escaped
+        if word[-1:].isascii() and word[-1:].isalnum():
+            escaped = escaped + r"(?![A-Za-z])"
+        alternatives.append(escaped)
+    body = "|".join(alternatives) or r"(?!x)x"
+    if anchored == "start":
+        return re.compile(rf"(?:{body})", re.IGNORECASE)
+    return re.compile(rf"(?:{body})$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Currency:
+    code: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: one instance per process
+class Lexicon:
+    """Everything the engine needs, already expanded to both Chinese scripts."""
+
+    zh_scales: dict[str, Decimal]
+    en_scales: dict[str, Decimal]
+    en_abbreviations: dict[str, Decimal]
+    en_abbreviations_money_only: dict[str, Decimal]
+    zh_numeral_chars: str
+    zh_digit_chars: str
+    zh_vague_before: tuple[str, ...]
+    zh_more_than_infix: tuple[str, ...]
+    en_units: dict[str, int]
+    currencies: tuple[Currency, ...]
+    currency_before: dict[str, str]  # surface (lower-cased) -> ISO code
+    currency_after: dict[str, str]
+    after_scale_only: frozenset[str]
+    yen_signs: tuple[str, ...]
+    jpy_cues: tuple[str, ...]
+    cny_cues: tuple[str, ...]
+    kinds: dict[str, dict[str, Any]]
+    qualifier_before: dict[str, str]  # cue (lower-cased) -> qualifier
+    qualifier_after: dict[str, str]
+    bridges: tuple[str, ...]
+    categories: dict[str, dict[str, Any]]  # kind -> {"default": str, "cues": {category: [words]}}
+    ordinal_before: tuple[str, ...]
+    date_after: tuple[str, ...]
+    year_before: tuple[str, ...]
+    sentence_abbreviations: tuple[str, ...]
+    version: str
+
+    def category_names(self, kind: str) -> list[str]:
+        spec = self.categories[kind]
+        return list(dict.fromkeys([*spec["cues"], spec["default"]]))
+
+
+def _read_yaml(name: str) -> tuple[dict[str, Any], bytes]:
+    raw = importlib.resources.files(_LEXICON_PACKAGE).joinpath(f"{name}.yaml").read_bytes()
+    data = yaml.safe_load(raw)
+    if not isinstance(data, dict):
+        raise LexiconError(f"{name}.yaml must hold a mapping, got {type(data).__name__}")
+    return data, raw
+
+
+def _words(data: dict[str, Any], key: str, where: str) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise LexiconError(f"{where}: '{key}' must be a list of non-empty strings")
+    return expand_scripts(value)
+
+
+def _scale_table(data: dict[str, Any], key: str) -> dict[str, Decimal]:
+    table = data.get(key) or {}
+    if not isinstance(table, dict):
+        raise LexiconError(f"scales.yaml: '{key}' must be a mapping")
+    out: dict[str, Decimal] = {}
+    for word, factor in table.items():
+        for variant in script_variants(str(word)):
+            out[variant.lower()] = Decimal(str(factor))
+    return out
+
+
+@functools.cache
+def load_lexicon() -> Lexicon:
+    """Read and validate every lexicon file once per process."""
+    files: dict[str, dict[str, Any]] = {}
+    digest = hashlib.sha256()
+    for name in _LEXICON_FILES:
+        files[name], raw = _read_yaml(name)
+        digest.update(raw)
+
+    scales, numbers, currencies, kinds = files["scales"], files["numbers"], files["currencies"], files["kinds"]
+    qualifiers, categories, context = files["qualifiers"], files["categories"], files["context"]
+
+    currency_list: list[Currency] = []
+    before: dict[str, str] = {}
+    after: dict[str, str] = {}
+    for entry in currencies["currencies"]:
+        code = entry.get("code", "")
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            raise LexiconError(f"currencies.yaml: '{code}' is not an ISO 4217 code")
+        cur = Currency(code, tuple(_words(entry, "before", code)), tuple(_words(entry, "after", code)))
+        for surface in cur.before:
+            if before.setdefault(surface.lower(), code) != code:
+                raise LexiconError(f"currencies.yaml: '{surface}' is listed for two currencies")
+        for surface in cur.after:
+            if after.setdefault(surface.lower(), code) != code:
+                raise LexiconError(f"currencies.yaml: '{surface}' is listed for two currencies")
+        currency_list.append(cur)
+
+    kind_table: dict[str, dict[str, Any]] = {}
+    for kind, spec in kinds.items():
+        kind_table[kind] = {
+            key: (expand_scripts(value) if isinstance(value, list) else value) for key, value in spec.items()
+        }
+
+    qualifier_before: dict[str, str] = {}
+    qualifier_after: dict[str, str] = {}
+    for qualifier, spec in qualifiers["qualifiers"].items():
+        if qualifier not in QUALIFIERS:
+            raise LexiconError(f"qualifiers.yaml: unknown qualifier '{qualifier}'")
+        for cue in _words(spec, "before", qualifier):
+            qualifier_before[cue.lower()] = qualifier
+        for cue in _words(spec, "after", qualifier):
+            qualifier_after[cue.lower()] = qualifier
+
+    category_table: dict[str, dict[str, Any]] = {}
+    for kind, spec in categories.items():
+        cues = {category: _words(spec["cues"], category, f"categories.yaml {kind}") for category in spec["cues"]}
+        category_table[kind] = {"default": spec["default"], "cues": cues}
+
+    yen = currencies.get("yen_sign", {})
+    return Lexicon(
+        zh_scales=_scale_table(scales, "zh"),
+        en_scales=_scale_table(scales, "en"),
+        en_abbreviations=_scale_table(scales, "en_abbreviations"),
+        en_abbreviations_money_only=_scale_table(scales, "en_abbreviations_money_only"),
+        zh_numeral_chars="".join(dict.fromkeys("".join(script_variants(numbers["zh_numeral_chars"])))),
+        zh_digit_chars="".join(dict.fromkeys("".join(script_variants(numbers["zh_digit_chars"])))),
+        zh_vague_before=tuple(_words(numbers, "zh_vague_before", "numbers.yaml")),
+        zh_more_than_infix=tuple(_words(numbers, "zh_more_than_infix", "numbers.yaml")),
+        en_units={str(k).lower(): int(v) for k, v in numbers["en_units"].items()},
+        currencies=tuple(currency_list),
+        currency_before=before,
+        currency_after=after,
+        after_scale_only=frozenset(w.lower() for w in currencies.get("after_scale_only", [])),
+        yen_signs=tuple(_words(yen, "surfaces", "yen_sign")),
+        jpy_cues=tuple(_words(yen, "jpy_cues", "yen_sign")),
+        cny_cues=tuple(_words(yen, "cny_cues", "yen_sign")),
+        kinds=kind_table,
+        qualifier_before=qualifier_before,
+        qualifier_after=qualifier_after,
+        bridges=tuple(_words(qualifiers, "bridges", "qualifiers.yaml")),
+        categories=category_table,
+        ordinal_before=tuple(_words(context, "ordinal_before", "context.yaml")),
+        date_after=tuple(_words(context, "date_after", "context.yaml")),
+        year_before=tuple(_words(context, "year_before", "context.yaml")),
+        sentence_abbreviations=tuple(context.get("sentence_abbreviations", [])),
+        version=digest.hexdigest()[:12],
+    )
