@@ -1,0 +1,80 @@
+"""Warehouse layer: the published DuckDB tables `documents`, `numeric_facts`, `quarantine`.
+
+One computation loads all three in one transaction into a new file, runs the SQL checks
+of ``sql/checks`` and swaps the file in; the tables are three assets so that the catalog
+shows each with its schema and row count.
+"""
+
+
+import dagster as dg
+import polars as pl
+
+from pipelines.checks import preview, schema_metadata
+from pipelines.resources import WarehouseFile
+from pipelines.schema.tables import Documents, NumericFacts, Quarantine
+from pipelines.warehouse.publish import PublishError, publish_warehouse, sql_checks
+
+_CHECK_ASSET = {"fact_spans_match_body": "numeric_facts", "facts_have_documents": "numeric_facts",
+                "files_land_once": "quarantine"}
+
+
+def _check_asset(name: str) -> str:
+    return _CHECK_ASSET.get(name, "numeric_facts")
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec("documents", group_name="warehouse", kinds={"duckdb"}, metadata=schema_metadata(Documents),
+                     deps=["parsed_documents"],
+                     description="DuckDB table `documents`: one row per article (primary key doc_id)."),
+        dg.AssetSpec("numeric_facts", group_name="warehouse", kinds={"duckdb"},
+                     metadata=schema_metadata(NumericFacts), deps=["extracted_facts"],
+                     description="DuckDB table `numeric_facts`: one row per fact (primary key fact_id, "
+                     "foreign key doc_id), body[start_char:end_char] = text."),
+        dg.AssetSpec("quarantine", group_name="warehouse", kinds={"duckdb"}, metadata=schema_metadata(Quarantine),
+                     deps=["parse_rejects", "extract_rejects"],
+                     description="DuckDB table `quarantine`: files that could not be read, parsed or extracted."),
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(name, asset=_check_asset(name), description=f"sql/checks/{name}.sql returns no rows")
+        for name in sql_checks()
+    ],
+    ins={
+        "parsed_documents": dg.AssetIn("parsed_documents"),
+        "extracted_facts": dg.AssetIn("extracted_facts"),
+        "parse_rejects": dg.AssetIn("parse_rejects"),
+        "extract_rejects": dg.AssetIn("extract_rejects"),
+    },
+)
+def publish_tables(
+    context: dg.AssetExecutionContext,
+    warehouse_file: WarehouseFile,
+    parsed_documents: pl.DataFrame,
+    extracted_facts: pl.DataFrame,
+    parse_rejects: pl.DataFrame,
+    extract_rejects: pl.DataFrame,
+):
+    rejected = set(extract_rejects["source_file"].to_list())
+    documents = parsed_documents.filter(~pl.col("source_file").is_in(rejected))
+    quarantine = pl.concat([parse_rejects, extract_rejects])
+    try:
+        report = publish_warehouse(warehouse_file.file(), documents, extracted_facts, quarantine)
+    except PublishError as exc:
+        for name, rows in exc.failed_checks.items():
+            context.log.error(f"{name}: {rows.height} offending rows\n{rows.head(20)}")
+        raise
+    path = str(report.path.resolve())
+    yield dg.MaterializeResult(asset_key="documents", metadata={
+        "dagster/row_count": report.row_counts["documents"], "path": path,
+        "preview": preview(documents, ["source_file", "format", "language", "title"]),
+    })
+    yield dg.MaterializeResult(asset_key="numeric_facts", metadata={
+        "dagster/row_count": report.row_counts["numeric_facts"], "path": path,
+    })
+    yield dg.MaterializeResult(asset_key="quarantine", metadata={
+        "dagster/row_count": report.row_counts["quarantine"], "path": path,
+        "quarantined_files": preview(quarantine, ["source_file", "stage", "reason"], rows=50),
+    })
+    for name, rows in report.check_results.items():
+        yield dg.AssetCheckResult(asset_key=_check_asset(name), check_name=name, passed=rows.is_empty(),
+                                  metadata={"offending_rows": rows.height})

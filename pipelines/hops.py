@@ -1,0 +1,116 @@
+"""The pipeline's hops as plain functions over polars frames (no Dagster here).
+
+raw files -> ``parse_hop`` -> documents (+ rejected files) -> ``extract_hop`` -> numeric
+facts (+ rejected documents). Each returns frames shaped by the Pandera models in
+``pipelines/schema/tables.py``; one bad file becomes a quarantine row, never an exception
+that stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.metadata
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.extract.engine import Fact, extract_facts
+from pipelines.extract.lexicon import load_lexicon
+from pipelines.ingest.errors import RejectedFile
+from pipelines.ingest.files import read_seed_files
+from pipelines.ingest.records import Document, parse_document
+from pipelines.schema.frames import frame_from_rows
+from pipelines.schema.tables import Documents, NumericFacts, Quarantine, RawFiles
+
+
+def extractor_version() -> str:
+    """Package version plus a hash of the lexicons: a lexicon edit is a new version."""
+    try:
+        package = importlib.metadata.version("chipfacts")
+    except importlib.metadata.PackageNotFoundError:
+        package = "0+unknown"
+    return f"{package}+lex.{load_lexicon().version}"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def quarantine_row(source_file: str, sha: str | None, stage: str, reason: str) -> dict[str, object]:
+    return {"source_file": source_file, "content_sha256": sha, "stage": stage, "reason": reason,
+            "detected_at": _now()}
+
+
+def raw_hop(seeds_dir: Path) -> pl.DataFrame:
+    """Every file of the seeds folder with its bytes and hash (RawFiles)."""
+    rows = [
+        {"source_file": f.source_file, "content_sha256": f.content_sha256,
+         "size_bytes": None if f.content is None else len(f.content), "content": f.content,
+         "read_error": f.read_error}
+        for f in read_seed_files(seeds_dir)
+    ]
+    return frame_from_rows(RawFiles, rows)
+
+
+def document_row(doc: Document) -> dict[str, object]:
+    row = {k: v for k, v in doc.__dict__.items() if k != "metrics"}
+    row.update(doc.metrics)
+    return row
+
+
+def parse_hop(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Raw files to (Documents, Quarantine)."""
+    documents, rejects = [], []
+    for row in raw.iter_rows(named=True):
+        source, sha = row["source_file"], row["content_sha256"]
+        if row["content"] is None:
+            rejects.append(quarantine_row(source, sha, "read", row["read_error"] or "cannot read file"))
+            continue
+        try:
+            documents.append(document_row(parse_document(source, row["content"])))
+        except RejectedFile as exc:
+            rejects.append(quarantine_row(source, sha, exc.stage, exc.reason))
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+            rejects.append(quarantine_row(source, sha, "parse", f"parser error: {type(exc).__name__}: {exc}"))
+    return frame_from_rows(Documents, documents), frame_from_rows(Quarantine, rejects)
+
+
+def fact_id_for(doc_id: str, fact: Fact) -> str:
+    key = f"{doc_id}:{fact.start_char}:{fact.end_char}:{fact.quantity_kind}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def fact_row(doc_id: str, fact: Fact, version: str) -> dict[str, object]:
+    row = dict(fact.__dict__)
+    row.update(fact_id=fact_id_for(doc_id, fact), doc_id=doc_id, value=float(fact.value),
+               value_high=float(fact.value_high), extractor_version=version)
+    return row
+
+
+def extract_hop(documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Documents to (NumericFacts, Quarantine). A document whose extraction fails is
+    quarantined at stage 'extract' and its facts are left out whole."""
+    version = extractor_version()
+    facts, rejects = [], []
+    for doc in documents.select("doc_id", "source_file", "content_sha256", "body", "language").iter_rows(named=True):
+        try:
+            found = extract_facts(doc["body"], doc["language"])
+            for fact in found:
+                if doc["body"][fact.start_char : fact.end_char] != fact.text:
+                    raise AssertionError(f"span {fact.start_char}:{fact.end_char} is not «{fact.text}»")
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+            rejects.append(quarantine_row(doc["source_file"], doc["content_sha256"], "extract",
+                                          f"extractor error: {type(exc).__name__}: {exc}"))
+            continue
+        facts.extend(fact_row(doc["doc_id"], fact, version) for fact in found)
+    return frame_from_rows(NumericFacts, facts), frame_from_rows(Quarantine, rejects)
+
+
+def span_mismatches(documents: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
+    """Facts whose text is not their document body's span (expected: none)."""
+    joined = facts.select("fact_id", "doc_id", "start_char", "end_char", "text").join(
+        documents.select("doc_id", "body"), on="doc_id", how="left"
+    )
+    span = pl.col("body").str.slice(pl.col("start_char"), pl.col("end_char") - pl.col("start_char"))
+    return joined.filter(span.is_null() | (span != pl.col("text"))).drop("body")

@@ -1,0 +1,92 @@
+"""The cleaned body that facts point into: Markdown and page chrome taken out.
+
+Belongs here: removing images, link targets and bare URLs (keeping link text), emphasis
+and heading marks, and moving page-chrome counters (followers, views, upvotes, comments)
+out of the text into metrics. The patterns come from ``page_chrome.yaml``. Not here:
+document headers (``records.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from dataclasses import dataclass
+
+import yaml
+
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+# A URL is ASCII; it stops at white space, CJK text, brackets and quotes.
+_URL = re.compile(r"(?:https?://|ftp://|www\.)[A-Za-z0-9\-._~:/?#@!$&'*+,;=%\\]+", re.IGNORECASE)
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
+_HEADING = re.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+")
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class PageChrome:
+    metrics: tuple[tuple[str, re.Pattern[str]], ...]
+    drop_lines: frozenset[str]
+    drop_line_patterns: tuple[re.Pattern[str], ...]
+    original_url_link: re.Pattern[str]
+    url_keys: tuple[str, ...]
+    unknown_authors: frozenset[str]
+
+
+@functools.cache
+def load_page_chrome() -> PageChrome:
+    raw = importlib.resources.files("pipelines.ingest").joinpath("page_chrome.yaml").read_text("utf-8")
+    data = yaml.safe_load(raw)
+    link_texts = "|".join(re.escape(t) for t in data["original_url_link_texts"])
+    return PageChrome(
+        metrics=tuple((m["metric"], re.compile(m["pattern"])) for m in data["metrics"]),
+        drop_lines=frozenset(data["drop_lines"]),
+        drop_line_patterns=tuple(re.compile(p) for p in data["drop_line_patterns"]),
+        original_url_link=re.compile(rf"\[(?:{link_texts})\]\((?P<url>[^)\s]+)\)", re.IGNORECASE),
+        url_keys=tuple(data["url_keys"]),
+        unknown_authors=frozenset(a.lower() for a in data["unknown_authors"]),
+    )
+
+
+def find_original_url(markdown: str) -> str | None:
+    """The target of a 'Read Original' style link, if the clipper left one."""
+    match = load_page_chrome().original_url_link.search(markdown)
+    return match.group("url") if match else None
+
+
+def strip_markdown(text: str) -> str:
+    """Images and URLs out, link text kept, emphasis and heading marks removed."""
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _URL.sub("", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _ESCAPE.sub(r"\1", text)
+    return _HEADING.sub("", text)
+
+
+def take_page_chrome(text: str) -> tuple[str, dict[str, int]]:
+    """Cut page-chrome counters and UI labels out of the text; return the counters."""
+    chrome = load_page_chrome()
+    metrics: dict[str, int] = {}
+    for name, pattern in chrome.metrics:
+        def _take(match: re.Match[str], name: str = name) -> str:
+            metrics[name] = metrics.get(name, 0) + int(match.group("n").replace(",", ""))
+            return ""
+
+        text = pattern.sub(_take, text)
+    kept = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped in chrome.drop_lines or any(p.match(stripped) for p in chrome.drop_line_patterns):
+            continue
+        kept.append(line.rstrip())
+    return "\n".join(kept), metrics
+
+
+def clean_body(text: str) -> tuple[str, dict[str, int]]:
+    """The body facts point into, and the page-chrome counters taken out of it."""
+    body, metrics = take_page_chrome(strip_markdown(text))
+    body = _BLANK_RUN.sub("\n\n", body).strip()
+    return body, metrics

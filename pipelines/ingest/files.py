@@ -1,0 +1,46 @@
+"""List and read the seed folder: every regular file below it, hidden ones excluded.
+
+The only file-system code of the ingest layer. A file that cannot be read is still
+listed, with the error, so that it reaches the quarantine instead of vanishing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    source_file: str  # relative to the seeds folder, POSIX form
+    content: bytes | None
+    read_error: str | None = None
+
+    @property
+    def content_sha256(self) -> str | None:
+        return None if self.content is None else hashlib.sha256(self.content).hexdigest()
+
+
+def list_seed_paths(seeds_dir: Path) -> list[Path]:
+    """Regular files below ``seeds_dir`` in path order; dotfiles and dot-folders are skipped."""
+    if not seeds_dir.is_dir():
+        raise FileNotFoundError(f"seeds folder not found: {seeds_dir}")
+    paths = []
+    for path in seeds_dir.rglob("*"):
+        relative = path.relative_to(seeds_dir)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.is_file() or path.is_symlink():
+            paths.append(path)
+    return sorted(paths, key=lambda p: p.relative_to(seeds_dir).as_posix())
+
+
+def read_seed_files(seeds_dir: Path) -> Iterator[SeedFile]:
+    for path in list_seed_paths(seeds_dir):
+        relative = path.relative_to(seeds_dir).as_posix()
+        try:
+            yield SeedFile(relative, path.read_bytes())
+        except OSError as exc:
+            yield SeedFile(relative, None, f"cannot read file: {exc.strerror or exc}")

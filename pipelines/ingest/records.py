@@ -1,0 +1,187 @@
+"""One seed file to one document record: ``parse_document(source_file, data) -> Document``.
+
+Belongs here: recognising the file's shape (Markdown with YAML front matter, plain text
+with a publisher line, blog with an author line, news with an editor line and related
+headlines, or untitled plain text), reading its header fields, and assembling the record
+with its cleaned body and languages. Header patterns live in ``shapes.yaml``. Raises
+``RejectedFile`` for a file that cannot be a document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import importlib.resources
+import re
+from dataclasses import dataclass, field
+
+import frontmatter
+import yaml
+
+from pipelines.ingest.body import clean_body, find_original_url, load_page_chrome
+from pipelines.ingest.decode import decode_bytes
+from pipelines.ingest.errors import RejectedFile
+from pipelines.ingest.language import detect_language
+
+FORMATS = ("markdown", "plain_text", "blog", "news", "text")
+METRICS = ("followers_count", "views_count", "upvotes_count", "comments_count")
+_FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\n")
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    source_file: str
+    content_sha256: str
+    format: str
+    title: str
+    body: str
+    language: str
+    title_language: str
+    author: str | None = None
+    publisher: str | None = None
+    editor: str | None = None
+    url: str | None = None
+    source_id: str | None = None
+    published_at: dt.datetime | None = None
+    saved_at: dt.datetime | None = None
+    related_headlines: str | None = None
+    metrics: dict[str, int] = field(default_factory=dict)
+
+
+def doc_id_for(source_file: str) -> str:
+    """A document's key: stable for a path, so a re-ingest of the same file keeps it."""
+    return hashlib.sha256(f"document:{source_file}".encode()).hexdigest()[:16]
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@functools.cache
+def _shapes() -> dict:
+    raw = importlib.resources.files("pipelines.ingest").joinpath("shapes.yaml").read_text("utf-8")
+    data = yaml.safe_load(raw)
+    return {
+        "headers": [(h["format"], re.compile(h["pattern"])) for h in data["headers"]],
+        "editor_line": re.compile(data["editor_line"]),
+        "related_item": re.compile(data["related_item"]),
+    }
+
+
+def parse_timestamp(value: object) -> dt.datetime | None:
+    """YAML dates and ``YYYY-MM-DD[ HH:MM[:SS]]`` strings to a naive timestamp."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    match = _DATE.search(str(value))
+    if not match:
+        return None
+    parts = [int(p) if p else 0 for p in match.groups()]
+    try:
+        return dt.datetime(*parts)
+    except ValueError:
+        return None
+
+
+def _text_field(value: object) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _parse_markdown(text: str) -> dict:
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        raise RejectedFile("parse", f"broken front matter: {' '.join(str(exc).split())}") from exc
+    except (ValueError, TypeError) as exc:
+        raise RejectedFile("parse", f"broken front matter: {exc}") from exc
+    if not isinstance(post.metadata, dict) or (not post.metadata and _FRONT_MATTER_OPEN.match(text)):
+        raise RejectedFile("parse", "broken front matter: the block between '---' lines is not a YAML mapping")
+    meta = post.metadata
+    chrome = load_page_chrome()
+    content = post.content
+    # Clippers repeat front-matter fields as "key: value" lines at the top of the body.
+    echoed = re.compile(rf"(?m)^(?:{'|'.join(re.escape(str(k)) for k in meta)}):[ \t].*$") if meta else None
+    if echoed:
+        content = echoed.sub("", content)
+    url = next((_text_field(meta[k]) for k in chrome.url_keys if meta.get(k)), None) or find_original_url(content)
+    author = _text_field(meta.get("author"))
+    return {
+        "format": "markdown",
+        "title": _text_field(meta.get("title")),
+        "author": None if author is None or author.lower() in chrome.unknown_authors else author,
+        "url": url,
+        "source_id": _text_field(meta.get("id")),
+        "published_at": parse_timestamp(meta.get("date_published") or meta.get("date")),
+        "saved_at": parse_timestamp(meta.get("date_saved")),
+        "publisher": _text_field(meta.get("site_name") or meta.get("publisher")),
+        "raw_body": content,
+    }
+
+
+def _parse_plain(text: str) -> dict:
+    shapes = _shapes()
+    lines = text.split("\n")
+    non_empty = [i for i, line in enumerate(lines) if line.strip()]
+    title_at = non_empty[0]
+    fields: dict = {"format": "text", "title": lines[title_at].strip()}
+    body_from = title_at + 1
+    if len(non_empty) > 1:
+        header_line = lines[non_empty[1]].strip()
+        for fmt, pattern in shapes["headers"]:
+            match = pattern.match(header_line)
+            if match:
+                groups = {k: v for k, v in match.groupdict().items() if v}
+                fields["format"] = fmt
+                fields["published_at"] = parse_timestamp(groups.pop("date", None))
+                if "comments_count" in groups:
+                    fields["metrics"] = {"comments_count": int(groups.pop("comments_count").replace(",", ""))}
+                fields.update({k: _text_field(v) for k, v in groups.items()})
+                body_from = non_empty[1] + 1
+                break
+    body_lines = lines[body_from:]
+    for i, line in enumerate(body_lines):
+        editor = shapes["editor_line"].match(line.strip())
+        if editor:
+            related = []
+            for rest in body_lines[i + 1 :]:
+                item = shapes["related_item"].match(rest)
+                if item:
+                    related.append(item.group("headline"))
+            fields.update(format="news" if fields["format"] == "text" else fields["format"])
+            fields["editor"] = editor.group("editor")
+            fields["related_headlines"] = "\n".join(related) or None
+            body_lines = body_lines[:i]
+            break
+    fields["raw_body"] = "\n".join(body_lines)
+    return fields
+
+
+def parse_document(source_file: str, data: bytes) -> Document:
+    """Parse one file. Raises ``RejectedFile`` when it cannot be a document."""
+    text = decode_bytes(data)
+    fields = _parse_markdown(text) if _FRONT_MATTER_OPEN.match(text) else _parse_plain(text)
+    body, chrome_metrics = clean_body(fields.pop("raw_body"))
+    if not body:
+        raise RejectedFile("parse", "no body text after removing markup and page chrome")
+    metrics = {**fields.pop("metrics", {}), **chrome_metrics}
+    title = fields.pop("title", None) or body.split("\n", 1)[0].strip()[:200]
+    return Document(
+        doc_id=doc_id_for(source_file),
+        source_file=source_file,
+        content_sha256=sha256_hex(data),
+        title=title,
+        body=body,
+        language=detect_language(body),
+        title_language=detect_language(title),
+        metrics={k: metrics[k] for k in METRICS if k in metrics},
+        **fields,
+    )

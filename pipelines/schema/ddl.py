@@ -1,0 +1,96 @@
+"""Render DuckDB DDL from the Pandera models; ``python -m pipelines.schema.ddl --write``
+regenerates ``sql/ddl/<table>.sql`` (committed, so reviewers and BI see the contract).
+
+One type map from polars to DuckDB lives here; nothing else spells a column type.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandera.polars as pa
+
+from pipelines.schema.tables import PUBLISHED_MODELS
+
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+DDL_DIR = SQL_DIR / "ddl"
+
+DUCKDB_TYPES = {
+    "String": "VARCHAR",
+    "Int64": "BIGINT",
+    "Int32": "INTEGER",
+    "Float64": "DOUBLE",
+    "Boolean": "BOOLEAN",
+    "Binary": "BLOB",
+    "Date": "DATE",
+}
+
+
+def duckdb_type(dtype: object) -> str:
+    name = str(dtype)
+    if name.startswith("Datetime"):
+        return "TIMESTAMP"
+    try:
+        return DUCKDB_TYPES[name]
+    except KeyError:
+        raise TypeError(f"no DuckDB type for polars dtype {name}") from None
+
+
+def table_metadata(model: type[pa.DataFrameModel]) -> dict:
+    return model.get_metadata()[model.__name__]["dataframe"]
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def render_ddl(model: type[pa.DataFrameModel]) -> str:
+    """CREATE TABLE plus column comments for one published model."""
+    meta = table_metadata(model)
+    table = meta["table"]
+    schema = model.to_schema()
+    lines = []
+    for name, column in schema.columns.items():
+        parts = [f"    {name} {duckdb_type(column.dtype)}"]
+        if not column.nullable:
+            parts.append("NOT NULL")
+        references = (column.metadata or {}).get("references")
+        if references:
+            ref_table, ref_column = references.split(".")
+            parts.append(f"REFERENCES {ref_table} ({ref_column})")
+        lines.append(" ".join(parts))
+    lines.append(f"    PRIMARY KEY ({', '.join(meta['primary_key'])})")
+    out = [f"-- Generated from pipelines/schema/tables.py::{model.__name__} by `python -m pipelines.schema.ddl --write`.",
+           "-- Do not edit by hand: change the Pandera model and regenerate.",
+           f"CREATE TABLE {table} (", ",\n".join(lines), ");"]
+    if model.__doc__:
+        out.append(f"COMMENT ON TABLE {table} IS {_sql_string(' '.join(model.__doc__.split()))};")
+    for name, column in schema.columns.items():
+        if column.description:
+            out.append(f"COMMENT ON COLUMN {table}.{name} IS {_sql_string(column.description)};")
+    return "\n".join(out) + "\n"
+
+
+def ddl_files() -> dict[Path, str]:
+    """The DDL file of every published table, in load order (documents before facts)."""
+    return {DDL_DIR / f"{table_metadata(m)['table']}.sql": render_ddl(m) for m in PUBLISHED_MODELS}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", action="store_true", help="write sql/ddl/*.sql (default: print)")
+    args = parser.parse_args(argv)
+    for path, text in ddl_files().items():
+        if args.write:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(SQL_DIR.parent)}")
+        else:
+            sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,138 @@
+"""The Pandera models: the one definition of every hop's columns.
+
+Belongs here: column names, types, nullability, keys, allowed values and row rules of
+each frame the pipeline passes on (raw files, documents, numeric facts, quarantine).
+The DuckDB DDL (``ddl.py`` -> ``sql/ddl``) and the Dagster catalog schemas are generated
+from these classes; a test fails if the committed DDL drifts from them.
+
+``Config.metadata`` names the warehouse table and its primary key; a field's
+``metadata={"references": "table.column"}`` declares a foreign key.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pandera.polars as pa
+
+QUANTITY_KINDS = ["money", "percent", "people", "multiple"]
+UNITS_BY_KIND = {"percent": "%", "people": "persons", "multiple": "x"}
+CATEGORIES_BY_KIND = {
+    "money": ["market_size", "revenue", "sales_loss", "investment", "trade_value", "money_other"],
+    "percent": ["growth_rate", "share", "rate_other"],
+    "people": ["headcount"],
+    "multiple": ["multiple"],
+}
+QUALIFIERS = ["exact", "approx", "over", "under", "up_to"]
+LANGUAGES = ["zh-Hans", "zh-Hant", "en", "und"]
+FORMATS = ["markdown", "plain_text", "blog", "news", "text"]
+STAGES = ["read", "parse", "extract"]
+
+
+class RawFiles(pa.DataFrameModel):
+    """Every file under the seeds folder, as bytes: the first hop."""
+
+    source_file: str = pa.Field(unique=True, description="Path relative to the seeds folder, POSIX form")
+    content_sha256: str = pa.Field(nullable=True, str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the bytes")
+    size_bytes: int = pa.Field(nullable=True, ge=0, description="File size in bytes")
+    content: pl.Binary = pa.Field(nullable=True, description="The file's bytes; null when it could not be read")
+    read_error: str = pa.Field(nullable=True, description="Why the file could not be read, if it could not")
+
+    class Config:
+        strict = True
+        coerce = True
+        metadata = {"table": None, "primary_key": ["source_file"]}
+
+
+class Documents(pa.DataFrameModel):
+    """One row per parsed article: header fields, cleaned body, languages, page metrics."""
+
+    doc_id: str = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$", description="Stable key: a hash of source_file")
+    source_file: str = pa.Field(unique=True, description="Path relative to the seeds folder, POSIX form")
+    content_sha256: str = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the file's bytes")
+    format: str = pa.Field(isin=FORMATS, description="File shape: markdown, plain_text, blog, news or text")
+    title: str = pa.Field(description="Article title")
+    author: str = pa.Field(nullable=True, description="Author, when the file names one")
+    publisher: str = pa.Field(nullable=True, description="Publisher or site, when the file names one")
+    editor: str = pa.Field(nullable=True, description="Responsible editor (news pages)")
+    url: str = pa.Field(nullable=True, description="Original address of the article")
+    source_id: str = pa.Field(nullable=True, description="The clipper's own id of the article (front matter id)")
+    published_at: pl.Datetime = pa.Field(nullable=True, description="Publication time as written (no time zone)")
+    saved_at: pl.Datetime = pa.Field(nullable=True, description="When the article was clipped (no time zone)")
+    language: str = pa.Field(isin=LANGUAGES, description="Language of the body: zh-Hans, zh-Hant, en or und")
+    title_language: str = pa.Field(isin=LANGUAGES, description="Language of the title (may differ from the body)")
+    body: str = pa.Field(str_length={"min_value": 1}, description="Cleaned body text; fact offsets point into it")
+    related_headlines: str = pa.Field(nullable=True, description="Related-links list of news pages, one per line")
+    followers_count: int = pa.Field(nullable=True, ge=0, description="Page chrome: followers of the question")
+    views_count: int = pa.Field(nullable=True, ge=0, description="Page chrome: view counter")
+    upvotes_count: int = pa.Field(nullable=True, ge=0, description="Page chrome: upvotes, summed over the answers")
+    comments_count: int = pa.Field(nullable=True, ge=0, description="Page chrome: comment counter")
+
+    class Config:
+        strict = True
+        coerce = True
+        metadata = {"table": "documents", "primary_key": ["doc_id"]}
+
+
+class NumericFacts(pa.DataFrameModel):
+    """One row per numeric fact (GUIDELINES.md), grounded in a span of its document's body."""
+
+    fact_id: str = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$", description="Stable key: hash of doc and span")
+    doc_id: str = pa.Field(description="The document", metadata={"references": "documents.doc_id"})
+    quantity_kind: str = pa.Field(isin=QUANTITY_KINDS, description="money, percent, people or multiple")
+    value: float = pa.Field(description="Normalised value (low end of a range), in `unit`")
+    value_high: float = pa.Field(description="High end of a range; equals value for a single number")
+    unit: str = pa.Field(description="ISO 4217 code for money, % for percent, persons, x for multiple")
+    category: str = pa.Field(
+        isin=sorted({c for cs in CATEGORIES_BY_KIND.values() for c in cs}), description="What the quantity measures"
+    )
+    qualifier: str = pa.Field(isin=QUALIFIERS, description="exact, approx, over, under or up_to")
+    year: pl.Int32 = pa.Field(nullable=True, ge=1900, le=2100, description="Year the quantity refers to, if stated")
+    text: str = pa.Field(str_length={"min_value": 1}, description="The exact span of the body")
+    start_char: int = pa.Field(ge=0, description="Start of the span in body, in code points (0-based)")
+    end_char: int = pa.Field(ge=1, description="End of the span in body, exclusive")
+    sentence: str = pa.Field(description="The sentence around the span")
+    extractor_version: str = pa.Field(description="Version of the engine and lexicons that found the fact")
+
+    class Config:
+        strict = True
+        coerce = True
+        metadata = {"table": "numeric_facts", "primary_key": ["fact_id"]}
+
+    @pa.dataframe_check(error="value_high must not be below value")
+    def range_is_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("value_high") >= pl.col("value"))
+
+    @pa.dataframe_check(error="end_char - start_char must equal the length of text")
+    def span_fits_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("end_char") - pl.col("start_char")) == pl.col("text").str.len_chars())
+
+    @pa.dataframe_check(error="unit must fit quantity_kind (ISO 4217 code for money)")
+    def unit_fits_kind(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        expected = pl.col("quantity_kind").replace_strict(UNITS_BY_KIND, default=None)
+        money_code = (pl.col("quantity_kind") == "money") & pl.col("unit").str.contains(r"^[A-Z]{3}$")
+        return data.lazyframe.select(money_code | (pl.col("unit") == expected).fill_null(False))
+
+    @pa.dataframe_check(error="category must be one of quantity_kind's categories")
+    def category_fits_kind(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        pairs = [f"{k}/{c}" for k, cs in CATEGORIES_BY_KIND.items() for c in cs]
+        return data.lazyframe.select(
+            pl.concat_str([pl.col("quantity_kind"), pl.lit("/"), pl.col("category")]).is_in(pairs)
+        )
+
+
+class Quarantine(pa.DataFrameModel):
+    """Files that could not become documents or facts, with the reason; kept, never dropped."""
+
+    source_file: str = pa.Field(unique=True, description="Path relative to the seeds folder, POSIX form")
+    content_sha256: str = pa.Field(nullable=True, description="SHA-256 of the bytes, null if they could not be read")
+    stage: str = pa.Field(isin=STAGES, description="Where it failed: read, parse or extract")
+    reason: str = pa.Field(str_length={"min_value": 1}, description="What is wrong with the file")
+    detected_at: pl.Datetime = pa.Field(description="When this failure of this content was first seen (UTC)")
+
+    class Config:
+        strict = True
+        coerce = True
+        metadata = {"table": "quarantine", "primary_key": ["source_file"]}
+
+
+PUBLISHED_MODELS = (Documents, NumericFacts, Quarantine)

@@ -1,0 +1,34 @@
+-- Generated from pipelines/schema/tables.py::NumericFacts by `python -m pipelines.schema.ddl --write`.
+-- Do not edit by hand: change the Pandera model and regenerate.
+CREATE TABLE numeric_facts (
+    fact_id VARCHAR NOT NULL,
+    doc_id VARCHAR NOT NULL REFERENCES documents (doc_id),
+    quantity_kind VARCHAR NOT NULL,
+    value DOUBLE NOT NULL,
+    value_high DOUBLE NOT NULL,
+    unit VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    qualifier VARCHAR NOT NULL,
+    year INTEGER,
+    text VARCHAR NOT NULL,
+    start_char BIGINT NOT NULL,
+    end_char BIGINT NOT NULL,
+    sentence VARCHAR NOT NULL,
+    extractor_version VARCHAR NOT NULL,
+    PRIMARY KEY (fact_id)
+);
+COMMENT ON TABLE numeric_facts IS 'One row per numeric fact (GUIDELINES.md), grounded in a span of its document''s body.';
+COMMENT ON COLUMN numeric_facts.fact_id IS 'Stable key: hash of doc and span';
+COMMENT ON COLUMN numeric_facts.doc_id IS 'The document';
+COMMENT ON COLUMN numeric_facts.quantity_kind IS 'money, percent, people or multiple';
+COMMENT ON COLUMN numeric_facts.value IS 'Normalised value (low end of a range), in `unit`';
+COMMENT ON COLUMN numeric_facts.value_high IS 'High end of a range; equals value for a single number';
+COMMENT ON COLUMN numeric_facts.unit IS 'ISO 4217 code for money, % for percent, persons, x for multiple';
+COMMENT ON COLUMN numeric_facts.category IS 'What the quantity measures';
+COMMENT ON COLUMN numeric_facts.qualifier IS 'exact, approx, over, under or up_to';
+COMMENT ON COLUMN numeric_facts.year IS 'Year the quantity refers to, if stated';
+COMMENT ON COLUMN numeric_facts.text IS 'The exact span of the body';
+COMMENT ON COLUMN numeric_facts.start_char IS 'Start of the span in body, in code points (0-based)';
+COMMENT ON COLUMN numeric_facts.end_char IS 'End of the span in body, exclusive';
+COMMENT ON COLUMN numeric_facts.sentence IS 'The sentence around the span';
+COMMENT ON COLUMN numeric_facts.extractor_version IS 'Version of the engine and lexicons that found the fact';

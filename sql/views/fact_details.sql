@@ -1,0 +1,23 @@
+-- BI view: each fact with the document it comes from. Explicit columns: this is a contract.
+CREATE OR REPLACE VIEW fact_details AS
+SELECT
+    f.fact_id,
+    f.doc_id,
+    d.source_file,
+    d.title,
+    d.publisher,
+    d.published_at,
+    d.language,
+    f.quantity_kind,
+    f.value,
+    f.value_high,
+    f.unit,
+    f.category,
+    f.qualifier,
+    f.year,
+    f.text,
+    f.start_char,
+    f.end_char,
+    f.sentence
+FROM numeric_facts AS f
+JOIN documents AS d USING (doc_id);
