@@ -12,11 +12,11 @@ import functools
 import re
 from dataclasses import dataclass
 
-from pipelines.extract.lexicon import Lexicon, compile_words
+from pipelines.extract.lexicon import Lexicon, alternation, compile_words
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[」』”’\"')）]*|\n+|\.(?=\s+|$)")
 _CLAUSE_BREAK = re.compile(r"[，,、：:（）()\[\]【】「」『』“”\"]")
-_YEAR = re.compile(r"(?<![\d.,A-Za-z])((?:19|20)\d{2})(?![\d%])")
+_YEAR = re.compile(r"(?<![\dA-Za-z])(?<!\d[.,])((?:19|20)\d{2})(?![\d%])")
 
 
 @dataclass(frozen=True)
@@ -97,27 +97,47 @@ def find_qualifier(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[s
 
 
 @functools.cache
-def _category_patterns(lexicon: Lexicon, kind: str) -> list[tuple[str, re.Pattern[str]]]:
-    cues = lexicon.categories[kind]["cues"]
-    return [(category, compile_words(words, anchored="start")) for category, words in cues.items()]
+def _category_patterns(lexicon: Lexicon, kind: str) -> list[tuple[str, re.Pattern[str], re.Pattern[str] | None]]:
+    spec = lexicon.categories[kind]
+    out = []
+    for category, words in spec["cues"].items():
+        blockers = spec["not_followed_by"].get(category)
+        blocker = compile_words(blockers, anchored="start") if blockers else None
+        out.append((category, compile_words(words, anchored="start"), blocker))
+    return out
 
 
-def _nearest_cue(text: str, lo: int, hi: int, start: int, end: int, patterns) -> str | None:
+def _nearest_cue(
+    text: str, lo: int, hi: int, start: int, end: int, patterns, others: list[tuple[int, int]]
+) -> str | None:
     best: tuple[int, int, int, str] | None = None  # (distance, -length, order, category)
-    for order, (category, pattern) in enumerate(patterns):
+    for order, (category, pattern, blocker) in enumerate(patterns):
         for match in pattern.finditer(text, lo, hi):
             if match.start() < end and match.end() > start:
                 continue  # inside the quantity itself
-            distance = start - match.end() if match.end() <= start else match.start() - end
+            if blocker is not None:
+                after = match.end()
+                while after < len(text) and text[after] == " ":
+                    after += 1
+                if blocker.match(text, after):
+                    continue
+            gap = (match.end(), start) if match.end() <= start else (end, match.start())
+            if any(gap[0] <= o_start and o_end <= gap[1] for o_start, o_end in others):
+                continue  # another quantity stands between: the cue is that one's
+            distance = gap[1] - gap[0]
             key = (distance, -(match.end() - match.start()), order, category)
             if best is None or key < best:
                 best = key
     return best[3] if best else None
 
 
-def find_category(text: str, start: int, end: int, kind: str, sentence: tuple[int, int], lexicon: Lexicon) -> str:
+def find_category(
+    text: str, start: int, end: int, kind: str, sentence: tuple[int, int], others: list[tuple[int, int]],
+    lexicon: Lexicon,
+) -> str:
     """The category whose cue stands nearest the quantity: first within its clause, then
-    within its sentence; the kind's default when neither has a cue."""
+    within its sentence; the kind's default when neither has a cue. A cue with another
+    quantity (``others``) between it and this one belongs to that other quantity."""
     patterns = _category_patterns(lexicon, kind)
     if patterns:
         s_lo, s_hi = sentence
@@ -128,10 +148,25 @@ def find_category(text: str, start: int, end: int, kind: str, sentence: tuple[in
         while hi < s_hi and not _CLAUSE_BREAK.match(text, hi):
             hi += 1
         for window in ((lo, hi), (s_lo, s_hi)):
-            category = _nearest_cue(text, window[0], window[1], start, end, patterns)
+            category = _nearest_cue(text, window[0], window[1], start, end, patterns, others)
             if category:
                 return category
     return lexicon.categories[kind]["default"]
+
+
+@functools.cache
+def _restatement_link(lexicon: Lexicon) -> re.Pattern[str]:
+    words = alternation(list(lexicon.restatement_links))
+    return re.compile(rf"[\s(（\[【,，]*(?:(?:{words})[\s,，:：]*)?$", re.IGNORECASE)
+
+
+def is_restatement(text: str, previous_end: int, start: int, lexicon: Lexicon) -> bool:
+    """True when only a bracket or a link word (约合, equivalent to) separates this
+    quantity from the previous one: it restates the same amount in another unit."""
+    between = text[previous_end:start]
+    return len(between) <= 24 and bool(_restatement_link(lexicon).fullmatch(between)) and (
+        any(ch in between for ch in "(（[【") or bool(between.strip(" ,，"))
+    )
 
 
 def find_year(text: str, sentence: tuple[int, int], taken: list[tuple[int, int]], start: int) -> int | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from pipelines.extract import context
@@ -75,7 +75,7 @@ class _Patterns:
     def __init__(self, lex: Lexicon) -> None:
         en_words = alternation(list(lex.en_units))
         self.number = re.compile(
-            r"(?P<arabic>(?<![A-Za-z0-9_.,])(?:\d{1,3}(?:[,，]\d{3})+(?!\d)|\d+)(?:\.\d+)?)"
+            r"(?P<arabic>(?<![A-Za-z0-9_])(?<!\d[.,])(?:\d{1,3}(?:[,，]\d{3})+(?!\d)|\d+)(?:\.\d+)?)"
             rf"|(?P<chinese>[{re.escape(lex.zh_digit_chars)}][{re.escape(lex.zh_numeral_chars)}]*)"
             rf"|(?P<english>(?<![A-Za-z])(?:{en_words})(?:[- ](?:{en_words}))*(?![A-Za-z]))",
             re.IGNORECASE,
@@ -111,6 +111,11 @@ class _Patterns:
         self.yen_sign = compile_words(list(lex.yen_signs), anchored="end")
         self.people_classifier = compile_words(kinds["people"]["classifiers"], anchored="start")
         self.people_nouns = compile_words(kinds["people"]["nouns"], anchored="start")
+        self.people_counter = compile_words(kinds["people"]["counters_after_noun"], anchored="start")
+        qualifier_cues = alternation(list(lex.qualifier_before))
+        self.people_noun_before = re.compile(
+            rf"(?:{alternation(kinds['people']['nouns'])})\s*(?:{qualifier_cues})?\s*$", re.IGNORECASE
+        )
         self.people_weak = compile_words(kinds["people"]["weak_nouns"], anchored="start")
         self.people_cue = compile_words(kinds["people"]["weak_needs_cue"], anchored="start")
         self.ordinal_before = compile_words(list(lex.ordinal_before), anchored="end")
@@ -139,6 +144,7 @@ class _Scanner:
         self.lex = lex
         self.p = _patterns(lex)
         self.sentences = context.split_sentences(self.text, lex)
+        self.phrase_starts: dict[int, int] = {}  # fact start -> start of its qualifier phrase
 
     # -- numbers -----------------------------------------------------------------------
     def amount_at(self, match: re.Match[str], money_prefix: bool) -> _Amount | None:
@@ -250,7 +256,10 @@ class _Scanner:
                 surface = match.group().lower()
                 if surface in self.lex.after_scale_only and not amount.scaled:
                     continue
-                return _Unit("money", self.lex.currency_after[surface], match.end())
+                code = self.lex.currency_after[surface]
+                if prefix_currency and surface in self.lex.generic_after:
+                    code = prefix_currency  # 新台幣100億元: the named currency, not the bare 元
+                return _Unit("money", code, match.end())
         if prefix_currency:
             return _Unit("money", prefix_currency, pos)
         return self.people_unit(amount, pos_after_space)
@@ -263,6 +272,9 @@ class _Scanner:
         noun = self.p.people_nouns.match(self.text, noun_pos)
         if noun:
             return _Unit("people", "persons", noun.end())
+        counter = self.p.people_counter.match(self.text, pos)
+        if counter and self.p.people_noun_before.search(self.text, max(0, amount.start - 16), amount.start):
+            return _Unit("people", "persons", counter.end())  # 工程师1,500名
         weak = self.p.people_weak.match(self.text, noun_pos)
         if weak:
             lo, hi = self.sentences.around(pos)
@@ -337,14 +349,13 @@ class _Scanner:
         qualifier, phrase_start = context.find_qualifier(self.text, span_start, span_end, self.lex)
         if qualifier == "exact" and low.more_than:
             qualifier = "over"
-        category = context.find_category(self.text, phrase_start, span_end, unit.kind, sentence, self.lex)
         s_lo, s_hi = context.trimmed(self.source, *sentence)
         fact = Fact(
             quantity_kind=unit.kind,
             value=value,
             value_high=value_high,
             unit=unit.unit,
-            category=category,
+            category="",  # set by scan(), which knows every other quantity of the text
             qualifier=qualifier,
             year=None,
             text=self.source[span_start:span_end],
@@ -352,6 +363,7 @@ class _Scanner:
             end_char=span_end,
             sentence=self.source[s_lo:s_hi],
         )
+        self.phrase_starts[span_start] = phrase_start
         return fact, span_end
 
     def scan(self) -> list[Fact]:
@@ -366,16 +378,23 @@ class _Scanner:
                 facts.append(fact)
             pos = max(next_pos, match.end())
         taken = [(f.start_char, f.end_char) for f in facts]
-        return [
-            _with_year(f, context.find_year(self.text, self.sentences.around(f.start_char), taken, f.start_char))
-            for f in facts
-        ]
-
-
-def _with_year(fact: Fact, year: int | None) -> Fact:
-    if year is None:
-        return fact
-    return Fact(**{**fact.__dict__, "year": year})
+        out: list[Fact] = []
+        for f in facts:
+            sentence = self.sentences.around(f.start_char)
+            phrase_start = self.phrase_starts[f.start_char]
+            previous = out[-1] if out else None
+            if previous and previous.quantity_kind == f.quantity_kind and context.is_restatement(
+                self.text, previous.end_char, phrase_start, self.lex
+            ):
+                category = previous.category  # 1万亿韩元（约合人民币54.5亿元）: the same amount again
+            else:
+                others = [(o.start_char, o.end_char) for o in facts if o is not f and o.quantity_kind == f.quantity_kind]
+                category = context.find_category(
+                    self.text, phrase_start, f.end_char, f.quantity_kind, sentence, others, self.lex
+                )
+            year = context.find_year(self.text, sentence, taken, f.start_char)
+            out.append(replace(f, category=category, year=year))
+        return out
 
 
 def extract_facts(text: str, language: str | None = None, lexicon: Lexicon | None = None) -> list[Fact]:

@@ -102,6 +102,7 @@ class Lexicon:
     currency_before: dict[str, str]  # surface (lower-cased) -> ISO code
     currency_after: dict[str, str]
     after_scale_only: frozenset[str]
+    generic_after: frozenset[str]
     yen_signs: tuple[str, ...]
     jpy_cues: tuple[str, ...]
     cny_cues: tuple[str, ...]
@@ -110,6 +111,7 @@ class Lexicon:
     qualifier_after: dict[str, str]
     bridges: tuple[str, ...]
     categories: dict[str, dict[str, Any]]  # kind -> {"default": str, "cues": {category: [words]}}
+    restatement_links: tuple[str, ...]
     ordinal_before: tuple[str, ...]
     date_after: tuple[str, ...]
     year_before: tuple[str, ...]
@@ -192,9 +194,18 @@ def load_lexicon() -> Lexicon:
             qualifier_after[cue.lower()] = qualifier
 
     category_table: dict[str, dict[str, Any]] = {}
+    categories = dict(categories)
+    categories_links = {"restatement_links": categories.pop("restatement_links", [])}
     for kind, spec in categories.items():
         cues = {category: _words(spec["cues"], category, f"categories.yaml {kind}") for category in spec["cues"]}
-        category_table[kind] = {"default": spec["default"], "cues": cues}
+        not_followed_by = {
+            category: _words(spec.get("not_followed_by", {}), category, f"categories.yaml {kind}")
+            for category in spec.get("not_followed_by", {})
+        }
+        for category in [*cues, *not_followed_by]:
+            if category not in cues:
+                raise LexiconError(f"categories.yaml {kind}: '{category}' has no cues")
+        category_table[kind] = {"default": spec["default"], "cues": cues, "not_followed_by": not_followed_by}
 
     yen = currencies.get("yen_sign", {})
     return Lexicon(
@@ -211,6 +222,7 @@ def load_lexicon() -> Lexicon:
         currency_before=before,
         currency_after=after,
         after_scale_only=frozenset(w.lower() for w in currencies.get("after_scale_only", [])),
+        generic_after=frozenset(w.lower() for w in expand_scripts(currencies.get("generic_after", []))),
         yen_signs=tuple(_words(yen, "surfaces", "yen_sign")),
         jpy_cues=tuple(_words(yen, "jpy_cues", "yen_sign")),
         cny_cues=tuple(_words(yen, "cny_cues", "yen_sign")),
@@ -219,6 +231,7 @@ def load_lexicon() -> Lexicon:
         qualifier_after=qualifier_after,
         bridges=tuple(_words(qualifiers, "bridges", "qualifiers.yaml")),
         categories=category_table,
+        restatement_links=tuple(_words(categories_links, "restatement_links", "categories.yaml")),
         ordinal_before=tuple(_words(context, "ordinal_before", "context.yaml")),
         date_after=tuple(_words(context, "date_after", "context.yaml")),
         year_before=tuple(_words(context, "year_before", "context.yaml")),

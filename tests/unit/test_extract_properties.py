@@ -1,0 +1,32 @@
+"""Properties that hold for any text: no exception, exact spans, same output twice."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines.extract.engine import extract_facts
+
+# Characters the engine reacts to, mixed with arbitrary text.
+ALPHABET = st.sampled_from(list("0123456789.,-%~ 至到约近超过亿万千百十一二三四五六七八九两成倍元美韩人名个员工$¥€xkmbn")
+                           + ["billion", " million", "percent", "US$", "人民币", "岗位", "between ", " and "])
+TEXT = st.one_of(st.text(max_size=200), st.lists(ALPHABET, max_size=40).map("".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_spans_are_exact_and_output_deterministic(text):
+    facts = extract_facts(text)
+    for fact in facts:
+        assert text[fact.start_char : fact.end_char] == fact.text
+        assert fact.value_high >= fact.value
+        assert fact.text.strip() == fact.text and fact.text
+    assert facts == extract_facts(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_facts_do_not_overlap(text):
+    facts = extract_facts(text)
+    for earlier, later in zip(facts, facts[1:], strict=False):
+        assert earlier.end_char <= later.start_char
