@@ -52,6 +52,13 @@ def _failure_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
 
 def validate_frame(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> ValidationReport:
     """Run every check of the model (lazily, all at once) and collect the failures."""
+    expected = list(model.to_schema().columns)
+    missing = [c for c in expected if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in expected]
+    if missing or extra:  # row checks cannot run on the wrong columns: report the columns
+        rows = [{"column": c, "check": "column_present", "failure_case": "missing"} for c in missing]
+        rows += [{"column": c, "check": "column_known", "failure_case": "unexpected"} for c in extra]
+        return ValidationReport(model.__name__, frame.height, _failure_frame(rows))
     try:
         model.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:

@@ -66,11 +66,9 @@ def keep_first_detection(quarantine: pl.DataFrame, previous: pl.DataFrame | None
 
 
 def _load(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    con.register("_incoming", frame.to_arrow())
-    try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")  # table names come from the models
-    finally:
-        con.unregister("_incoming")
+    view = f"_incoming_{table}"  # table names come from the models, never from input
+    con.register(view, frame.to_arrow())
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
 
 
 def publish_warehouse(
@@ -93,8 +91,12 @@ def publish_warehouse(
                 con.execute(ddl)
             for view in sorted(VIEWS_DIR.glob("*.sql")):
                 con.execute(view.read_text("utf-8"))
-            for table, frame in frames.items():
-                _load(con, table, frame)
+            try:
+                for table, frame in frames.items():
+                    _load(con, table, frame)
+            except duckdb.ConstraintException as exc:  # a key or foreign-key violation
+                con.execute("ROLLBACK")
+                raise PublishError(f"warehouse constraint violated, nothing published: {exc}") from exc
             results = {name: con.sql(sql).pl() for name, sql in sql_checks().items()}
             failed = {name: rows for name, rows in results.items() if rows.height}
             if failed:

@@ -1,0 +1,131 @@
+"""The Dagster pipeline end to end: assets materialized into a temporary DuckDB file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+import assets.core
+from pipelines.definitions import ALL_ASSETS, build_defs
+from pipelines.resources import default_resources
+from tests.conftest import FIXTURES, REPO, SEEDS
+
+pytestmark = pytest.mark.integration
+
+
+def materialize(seeds: Path, db: Path) -> dg.ExecuteInProcessResult:
+    return dg.materialize(ALL_ASSETS, resources=default_resources(str(seeds), str(db)),
+                          instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+
+
+def query(db: Path, sql: str) -> pl.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.sql(sql).pl()
+
+
+@pytest.fixture(scope="module")
+def seeds_warehouse(tmp_path_factory):
+    db = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
+    result = materialize(SEEDS, db)
+    assert result.success
+    return db, result
+
+
+def test_seed_tables(seeds_warehouse):
+    db, result = seeds_warehouse
+    documents = query(db, "SELECT * FROM documents ORDER BY source_file")
+    assert documents["source_file"].to_list() == sorted(p.name for p in SEEDS.iterdir())
+    assert documents["format"].to_list() == ["markdown", "plain_text", "news", "blog", "plain_text"]
+    assert documents["language"].to_list() == ["zh-Hans", "en", "zh-Hant", "zh-Hant", "en"]
+    assert documents["title_language"].to_list() == ["zh-Hans", "zh-Hans", "zh-Hant", "zh-Hant", "zh-Hans"]
+    facts = query(db, "SELECT * FROM numeric_facts")
+    assert facts.height == 19
+    assert set(facts["quantity_kind"]) == {"money", "percent", "people", "multiple"}
+    assert query(db, "SELECT count(*) AS n FROM quarantine")["n"][0] == 0
+    assert query(db, "SELECT count(*) AS n FROM fact_details")["n"][0] == 19
+    checks = result.get_asset_check_evaluations()
+    assert checks and all(c.passed for c in checks)
+
+
+def test_every_fact_span_is_its_text(seeds_warehouse):
+    db, _ = seeds_warehouse
+    rows = query(db, "SELECT f.text, f.start_char, f.end_char, d.body FROM numeric_facts f JOIN documents d USING (doc_id)")
+    assert rows.height > 0
+    for text, start, end, body in rows.iter_rows():
+        assert body[start:end] == text
+
+
+def test_rebuild_gives_identical_tables(seeds_warehouse, tmp_path):
+    db, _ = seeds_warehouse
+    again = tmp_path / "again.duckdb"
+    assert materialize(SEEDS, again).success
+    for table in ("documents", "numeric_facts", "quarantine"):
+        assert query(db, f"SELECT * FROM {table} ORDER BY ALL").equals(query(again, f"SELECT * FROM {table} ORDER BY ALL"))
+
+
+def test_new_files_and_bad_files(tmp_path):
+    folder = tmp_path / "seeds"
+    shutil.copytree(FIXTURES / "new_files", folder)
+    for bad in (FIXTURES / "bad_files").iterdir():
+        shutil.copy(bad, folder / bad.name)
+    db = tmp_path / "w.duckdb"
+    assert materialize(folder, db).success
+    documents = query(db, "SELECT source_file, format FROM documents ORDER BY source_file").rows()
+    assert documents == [("2026/blog_post.txt", "blog"), ("good_neighbour.txt", "plain_text"),
+                         ("news_zht.txt", "news"), ("summary_en.txt", "plain_text"), ("zhihu_export.md", "markdown")]
+    quarantine = dict(query(db, "SELECT source_file, reason FROM quarantine").rows())
+    assert set(quarantine) == {"empty.txt", "blank_lines.txt", "chart.png", "broken_front_matter.md"}
+    assert quarantine["chart.png"].startswith("binary file")
+    assert quarantine["broken_front_matter.md"].startswith("broken front matter")
+    facts = query(db, "SELECT d.source_file, f.quantity_kind, f.value, f.unit FROM numeric_facts f JOIN documents d USING (doc_id)")
+    assert ("good_neighbour.txt", "money", 4.5e9, "USD") in facts.rows()
+    assert ("zhihu_export.md", "money", 4.96e10, "USD") in facts.rows()
+    assert ("2026/blog_post.txt", "money", 1.2e9, "USD") in facts.rows()
+
+
+def test_failed_pandera_check_blocks_the_publish(tmp_path, monkeypatch):
+    real = assets.core.parse_hop
+
+    def corrupt(raw):
+        documents, rejects = real(raw)
+        return documents.with_columns(pl.lit("xx").alias("language")), rejects
+
+    monkeypatch.setattr(assets.core, "parse_hop", corrupt)
+    db = tmp_path / "w.duckdb"
+    result = materialize(SEEDS, db)
+    assert not result.success
+    failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
+    assert [(c.asset_key.to_user_string(), c.check_name) for c in failed] == [("parsed_documents", "pandera_schema")]
+    assert "language" in str(failed[0].metadata["summary"].value)
+    assert not db.exists()
+
+
+def test_definitions_load_with_schemas_and_descriptions():
+    defs = build_defs(seeds_dir=str(SEEDS), duckdb_path="unused.duckdb")
+    dg.Definitions.validate_loadable(defs)
+    graph = defs.resolve_asset_graph()
+    keys = sorted(k.to_user_string() for k in graph.get_all_asset_keys())
+    assert keys == ["documents", "extract_rejects", "extracted_facts", "numeric_facts", "parse_rejects",
+                    "parsed_documents", "quarantine", "raw_seed_files"]
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.description
+        assert "dagster/column_schema" in node.metadata
+
+
+def test_cli_materialize_builds_the_warehouse(tmp_path):
+    env = {**os.environ, "SEEDS_DIR": str(SEEDS), "DUCKDB_PATH": str(tmp_path / "cli.duckdb"),
+           "DAGSTER_HOME": str(tmp_path)}
+    dagster = Path(sys.executable).with_name("dagster")
+    run = subprocess.run([str(dagster), "asset", "materialize", "-m", "pipelines.definitions", "--select", "*"],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert query(tmp_path / "cli.duckdb", "SELECT count(*) AS n FROM documents")["n"][0] == 5

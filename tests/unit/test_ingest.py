@@ -1,0 +1,112 @@
+"""Parsing of every file shape, the cleaned body, languages, and rejected files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipelines.ingest.body import clean_body
+from pipelines.ingest.decode import decode_bytes
+from pipelines.ingest.errors import RejectedFile
+from pipelines.ingest.language import detect_language
+from pipelines.ingest.records import doc_id_for, parse_document
+from tests.conftest import FIXTURES, SEEDS
+
+
+def _parse(path):
+    return parse_document(path.name, path.read_bytes())
+
+
+def test_markdown_front_matter_fields():
+    doc = _parse(SEEDS / "000_2be661a636c00b06.txt")
+    assert doc.format == "markdown"
+    assert doc.title.startswith("韩国总统与荷兰首相发表联合声明")
+    assert doc.author is None  # "unknown" in the front matter
+    assert doc.source_id == "0748afca-9a5b-11ee-917b-1babb5e85659"
+    assert doc.url == "https://www.zhihu.com/question/634742401/answer/3325067800"
+    assert doc.saved_at == dt.datetime(2023, 12, 14, 1, 42, 3)
+    assert doc.published_at == dt.datetime(2023, 12, 14, 1, 42, 3)
+    assert (doc.language, doc.title_language) == ("zh-Hans", "zh-Hans")
+
+
+def test_markdown_body_is_clean():
+    doc = _parse(SEEDS / "000_2be661a636c00b06.txt")
+    for leftover in ("http", "www.", "](", "![", "**", "omnivore", "date_saved", "赞同 193", "被浏览"):
+        assert leftover not in doc.body.lower(), leftover
+    assert "吕特" in doc.body  # link text is kept
+    assert doc.metrics == {"followers_count": 38, "views_count": 64150, "upvotes_count": 19 + 193 + 92 + 5}
+
+
+def test_plain_text_with_publisher_line():
+    doc = _parse(SEEDS / "001_5b09602a3439646b.txt")
+    assert doc.format == "plain_text"
+    assert doc.publisher == "Sou Hu Cai Jing"
+    assert doc.published_at == dt.datetime(2025, 11, 24, 1, 28)
+    assert (doc.language, doc.title_language) == ("en", "zh-Hans")
+    assert doc.body.startswith("Core Insights")
+
+
+def test_news_keeps_related_headlines_out_of_body():
+    doc = _parse(SEEDS / "002_826cc0dfb40d3ede.txt")
+    assert doc.format == "news"
+    assert doc.editor == "何致中"
+    assert "責任編輯" not in doc.body and "100%關稅" not in doc.body
+    assert doc.related_headlines.count("\n") == 19
+    assert "川普示警加徵金磚國家100%關稅" in doc.related_headlines
+    assert doc.language == "zh-Hant"
+
+
+def test_blog_author_line():
+    doc = _parse(SEEDS / "003_f582c57dff3ceabf.txt")
+    assert doc.format == "blog"
+    assert doc.author == "朱頭山"
+    assert doc.published_at == dt.datetime(2024, 11, 2, 12, 39, 42)
+    assert doc.metrics == {"comments_count": 16}
+    assert "評論" not in doc.body.split("\n", 1)[0]
+
+
+def test_doc_id_is_stable_for_a_path():
+    assert doc_id_for("a/b.txt") == doc_id_for("a/b.txt") != doc_id_for("a/c.txt")
+
+
+def test_untitled_plain_text_is_kept():
+    doc = parse_document("note.txt", "A short note\n\nExports rose 12%.\n".encode())
+    assert doc.format == "text" and doc.title == "A short note" and doc.body == "Exports rose 12%."
+
+
+@pytest.mark.parametrize(
+    ("name", "stage", "reason"),
+    [
+        ("empty.txt", "read", "empty file"),
+        ("blank_lines.txt", "read", "empty file"),
+        ("chart.png", "read", "binary file"),
+        ("broken_front_matter.md", "parse", "broken front matter"),
+    ],
+)
+def test_bad_files_are_rejected_with_a_reason(name, stage, reason):
+    with pytest.raises(RejectedFile) as info:
+        _parse(FIXTURES / "bad_files" / name)
+    assert info.value.stage == stage
+    assert reason in info.value.reason
+
+
+def test_legacy_encodings_and_newlines():
+    text = "台積電營收成長12%\r\n第二行\r\n"
+    assert decode_bytes(text.encode("big5")) == text.replace("\r\n", "\n")
+    assert decode_bytes("\ufeff标题\n正文".encode("utf-8")) == "标题\n正文"
+    assert decode_bytes("标题\n正文".encode("utf-16")) == "标题\n正文"
+
+
+def test_clean_body_removes_markdown_but_keeps_link_text():
+    body, metrics = clean_body("看[这篇报道](https://x.com/a?b=1)和![图](https://img/1.png) www.example.com/x 原文\n\n\n\n**粗体**")
+    assert body == "看这篇报道和  原文\n\n粗体"
+    assert metrics == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("美国的对华技术封锁", "zh-Hans"), ("美國的對華技術封鎖", "zh-Hant"), ("The U.S. export controls", "en"), ("123", "und")],
+)
+def test_detect_language(text, language):
+    assert detect_language(text) == language

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import re
+
+from pipelines.extract.lexicon import load_lexicon, script_variants
+from pipelines.schema.tables import CATEGORIES_BY_KIND
+
+
+def test_lexicons_load_and_codes_are_iso():
+    lex = load_lexicon()
+    assert all(re.fullmatch(r"[A-Z]{3}", c.code) for c in lex.currencies)
+    assert len({c.code for c in lex.currencies}) == len(lex.currencies)
+
+
+def test_both_scripts_are_matched():
+    lex = load_lexicon()
+    assert lex.currency_after["美元"] == lex.currency_after["美元"] == "USD"
+    assert lex.currency_after["韓元"] == "KRW" and lex.currency_after["韩元"] == "KRW"
+    assert "億" in lex.zh_scales and "亿" in lex.zh_scales
+    assert "億" in script_variants("亿")
+
+
+def test_categories_agree_with_the_schema():
+    lex = load_lexicon()
+    for kind, allowed in CATEGORIES_BY_KIND.items():
+        assert set(lex.category_names(kind)) <= set(allowed), kind
+
+
+def test_version_is_a_content_hash():
+    assert re.fullmatch(r"[0-9a-f]{12}", load_lexicon().version)
