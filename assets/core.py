@@ -19,16 +19,25 @@ def _counts(frame: pl.DataFrame, *columns: str) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(lines))
 
 
+def _frame_out(model, description: str) -> dg.AssetOut:
+    return dg.AssetOut(group_name="core", kinds={"polars"}, metadata=schema_metadata(model), description=description)
+
+
+def _rejects_output(rejects: pl.DataFrame, output_name: str) -> dg.Output:
+    return dg.Output(rejects, output_name=output_name, metadata={
+        "dagster/row_count": rejects.height,
+        "rejected_files": preview(rejects, ["source_file", "stage", "reason"], rows=50),
+    })
+
+
 @dg.multi_asset(
     outs={
-        "parsed_documents": dg.AssetOut(
-            group_name="core", kinds={"polars"}, metadata=schema_metadata(Documents),
-            description="One record per readable article: shape, header fields (title, author, publisher, dates, "
+        "parsed_documents": _frame_out(
+            Documents, "One record per readable article: shape, header fields (title, author, publisher, dates, "
             "URL), cleaned body (Markdown, URLs and page chrome removed), languages and page metrics.",
         ),
-        "parse_rejects": dg.AssetOut(
-            group_name="core", kinds={"polars"}, metadata=schema_metadata(Quarantine),
-            description="Files that could not be read or parsed (empty, binary, broken front matter ...), with why.",
+        "parse_rejects": _frame_out(
+            Quarantine, "Files that could not be read or parsed (empty, binary, broken front matter ...), with why.",
         ),
     },
     check_specs=[pandera_check_spec(Documents, "parsed_documents"), pandera_check_spec(Quarantine, "parse_rejects")],
@@ -40,24 +49,19 @@ def parse_documents(raw_seed_files: pl.DataFrame):
         "by_format_and_language": _counts(documents, "format", "language"),
         "preview": preview(documents, ["doc_id", "source_file", "format", "language", "title"]),
     })
-    yield dg.Output(rejects, output_name="parse_rejects", metadata={
-        "dagster/row_count": rejects.height,
-        "rejected_files": preview(rejects, ["source_file", "stage", "reason"], rows=50),
-    })
+    yield _rejects_output(rejects, "parse_rejects")
     yield pandera_check_result(Documents, documents, "parsed_documents")
     yield pandera_check_result(Quarantine, rejects, "parse_rejects")
 
 
 @dg.multi_asset(
     outs={
-        "extracted_facts": dg.AssetOut(
-            group_name="core", kinds={"polars"}, metadata=schema_metadata(NumericFacts),
-            description="Numeric facts (money, percent, people, multiple) found in each document's body, with "
+        "extracted_facts": _frame_out(
+            NumericFacts, "Numeric facts (money, percent, people, multiple) found in each document's body, with "
             "normalised value, unit, category, qualifier, year and the exact source span (GUIDELINES.md).",
         ),
-        "extract_rejects": dg.AssetOut(
-            group_name="core", kinds={"polars"}, metadata=schema_metadata(Quarantine),
-            description="Documents whose extraction failed; their facts are left out whole.",
+        "extract_rejects": _frame_out(
+            Quarantine, "Documents whose extraction failed; their facts are left out whole.",
         ),
     },
     check_specs=[
@@ -74,10 +78,7 @@ def extract_facts(parsed_documents: pl.DataFrame):
         "facts_by_kind_and_category": _counts(facts, "quantity_kind", "category"),
         "preview": preview(facts, ["quantity_kind", "value", "value_high", "unit", "category", "qualifier", "text"]),
     })
-    yield dg.Output(rejects, output_name="extract_rejects", metadata={
-        "dagster/row_count": rejects.height,
-        "rejected_files": preview(rejects, ["source_file", "stage", "reason"], rows=50),
-    })
+    yield _rejects_output(rejects, "extract_rejects")
     yield pandera_check_result(NumericFacts, facts, "extracted_facts")
     mismatches = span_mismatches(parsed_documents, facts)
     yield dg.AssetCheckResult(

@@ -30,6 +30,7 @@ from pipelines.extract.numerals import (
 )
 
 _RANGE_SEPARATORS = ["-", "–", "—", "~", "～", "〜", "至", "到", "to"]
+_ASCII_WORD_CHAR = re.compile(r"[A-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -195,10 +196,6 @@ class _Scanner:
                     end, scaled = abbr.end(), True
         return _Amount(start, end, value, kind, scaled, factor, more_than)
 
-    def number_at(self, pos: int, money_prefix: bool) -> _Amount | None:
-        match = self.p.number.match(self.text, pos)
-        return self.amount_at(match, money_prefix) if match else None
-
     # -- units -------------------------------------------------------------------------
     def currency_prefix(self, start: int) -> tuple[str, int] | None:
         head = self.text[max(0, start - 16) : start]
@@ -278,9 +275,7 @@ class _Scanner:
         weak = self.p.people_weak.match(self.text, noun_pos)
         if weak:
             lo, hi = self.sentences.around(pos)
-            if self.p.people_cue.search(self.text[lo:hi]) or any(
-                self.p.people_cue.match(self.text, i) for i in range(lo, hi)
-            ):
+            if self.p.people_cue.search(self.text, lo, hi):
                 return _Unit("people", "persons", weak.end())
         return None
 
@@ -322,7 +317,7 @@ class _Scanner:
                 low_value = low.value * upper.factor if upper.scaled and not low.scaled else low.value
                 if low_value <= upper.value:
                     high, unit_pos = upper, upper.end
-                    low = _Amount(low.start, low.end, low_value, low.numeral, low.scaled or upper.scaled, low.factor, low.more_than)
+                    low = replace(low, value=low_value, scaled=low.scaled or upper.scaled)
 
         last = high or low
         if self.p.date_after.match(self.text, unit_pos) and not last.scaled:
@@ -336,9 +331,8 @@ class _Scanner:
             return None, (high.end if high else match.end())
         if unit.kind != "percent" and (percent_prefix or permille_prefix):
             return None, unit.end
-        if unit.end < len(self.text) and self.text[unit.end - 1 : unit.end].isalnum() and self.text[unit.end - 1].isascii():
-            if re.match(r"[A-Za-z0-9]", self.text[unit.end : unit.end + 1]):
-                return None, unit.end
+        if _ASCII_WORD_CHAR.match(self.text, unit.end - 1) and _ASCII_WORD_CHAR.match(self.text, unit.end):
+            return None, unit.end  # the unit runs on into a longer word or code (5bnX, 3x3)
 
         value = low.value * unit.factor + unit.add
         value_high = (high.value if high else low.value) * unit.factor + unit.add
