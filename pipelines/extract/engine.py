@@ -21,16 +21,14 @@ from decimal import Decimal
 
 from pipelines.extract import context
 from pipelines.extract.lexicon import Lexicon, alternation, compile_words, load_lexicon
-from pipelines.extract.numerals import (
-    chinese_scale_factor,
-    normalize_width,
-    parse_arabic,
-    parse_chinese,
-    parse_english_words,
-)
+from pipelines.extract.numerals import fraction_denominator, normalize_width, parse_chinese, parse_english_words
 
 _RANGE_SEPARATORS = ["-", "–", "—", "~", "～", "〜", "至", "到", "to"]
 _ASCII_WORD_CHAR = re.compile(r"[A-Za-z0-9]")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f]")
+_INNER_SPACE = re.compile(r"[ \t]+")
+# A full-width comma between full-width digits is a thousands separator (１１１，１１１).
+_FULL_WIDTH_COMMA = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
 
 
 @dataclass(frozen=True)
@@ -55,10 +53,12 @@ class _Amount:
     start: int
     end: int
     value: Decimal
-    numeral: str  # "arabic", "chinese" or "english"
+    numeral: str  # "numeral" (digits and Chinese numerals) or "english"
     scaled: bool
-    factor: Decimal  # the product of the scale words applied (亿 -> 10^8)
-    more_than: bool  # 10多亿: the text says "over"
+    factor: Decimal  # the scale after the leading number (亿 -> 10^8), shared by a range's low end
+    more_than: bool  # 十多万, 10多亿: the text says "over"
+    per_hundred: bool = False  # 百分之七, 千分之2.4: a fraction that is a percent
+    fraction: bool = False  # 三分之一: a fraction that is no percent (optional, never a fact)
 
 
 @dataclass(frozen=True)
@@ -66,24 +66,62 @@ class _Unit:
     kind: str
     unit: str
     end: int
-    factor: Decimal = Decimal(1)  # 千分之 -> 0.1, 成 -> 10
+    factor: Decimal = Decimal(1)  # 成 -> 10, basis points -> 0.01
     add: Decimal = Decimal(0)  # 七成五 -> +5
+
+
+def compact(text: str) -> tuple[str, list[int]]:
+    """Width-normalised text without the spaces that touch a Chinese character
+    (一 百 五 十 个 百 分 点, 百 分 之 669), and each kept character's offset in ``text``.
+
+    Chinese is written without spaces, so a space beside a Chinese character is layout;
+    spaces between Latin words and digits stay. Newlines always stay.
+    """
+    folded = normalize_width(_FULL_WIDTH_COMMA.sub(",", text))
+    kept: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for match in _INNER_SPACE.finditer(folded):
+        kept.append(folded[pos : match.start()])
+        index.extend(range(pos, match.start()))
+        before = folded[match.start() - 1] if match.start() else ""
+        after = folded[match.end()] if match.end() < len(folded) else ""
+        if not (_HAN.match(before) or _HAN.match(after)) or not before or not after:
+            kept.append(match.group())
+            index.extend(range(match.start(), match.end()))
+        pos = match.end()
+    kept.append(folded[pos:])
+    index.extend(range(pos, len(folded)))
+    return "".join(kept), index
 
 
 class _Patterns:
     """Regular expressions compiled from one lexicon."""
 
     def __init__(self, lex: Lexicon) -> None:
+        digits = re.escape("".join(lex.zh_digits))
+        units = re.escape("".join([*lex.zh_small_units, *lex.zh_big_units]))
+        approx = re.escape("".join(lex.zh_approximate))
+        point = re.escape("".join(lex.zh_point))
+        tens = re.escape("".join(k for k, v in lex.zh_small_units.items() if v == 10))
+        negative = alternation(list(lex.zh_negative))
+        joiner = alternation(list(lex.zh_fraction_joiner))
+        mark = re.escape(lex.zh_fraction_mark)
+        arabic = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+        big_units = re.escape("".join(lex.zh_big_units))
+        numeral = (rf"(?:{arabic}|[{digits}{tens}])(?:{arabic}|[{digits}{units}]|[{approx}](?=[{units}]))*"
+                   rf"[{approx}]?(?:[{point}][{digits}0-9]+[{big_units}]*)?")
+        signed = rf"(?:{negative})?{numeral}"
+        # 百分之七十, 万分之三, 百分之百: the numerator may be a bare unit too.
+        fraction = rf"(?:{arabic}|[{digits}{units}])+{mark}(?:{negative})?(?:{numeral}|[{units}]+)"
         en_words = alternation(list(lex.en_units))
         self.number = re.compile(
-            r"(?P<arabic>(?<![A-Za-z0-9_])(?<!\d[.,])(?:\d{1,3}(?:[,，]\d{3})+(?!\d)|\d+)(?:\.\d+)?)"
-            rf"|(?P<chinese>[{re.escape(lex.zh_digit_chars)}][{re.escape(lex.zh_numeral_chars)}]*)"
+            rf"(?P<numeral>(?<![A-Za-z0-9_])(?<!\d[.,])(?:(?<![A-Za-z0-9%.)])-|{negative})?"
+            rf"(?:{fraction}|{numeral}(?:(?:{joiner}){signed}{mark}{signed})?))"
             rf"|(?P<english>(?<![A-Za-z])(?:{en_words})(?:[- ](?:{en_words}))*(?![A-Za-z]))",
             re.IGNORECASE,
         )
-        zh_scale_chars = "".join(k for k in lex.zh_scales if len(k) == 1)
-        infix = alternation(list(lex.zh_more_than_infix))
-        self.zh_scale = re.compile(rf" ?(?P<infix>{infix})?(?P<scale>[{re.escape(zh_scale_chars)}]+)")
+        self.en_negative = re.compile(rf"(?<![A-Za-z])(?:{alternation(list(lex.en_negative))})\s+$", re.IGNORECASE)
         self.en_scale = re.compile(rf"[ -]?(?P<scale>{alternation(list(lex.en_scales))})(?![A-Za-z])", re.IGNORECASE)
         self.en_abbreviation = re.compile(
             rf" ?(?P<scale>{alternation(list(lex.en_abbreviations))})(?![A-Za-z])", re.IGNORECASE
@@ -92,16 +130,13 @@ class _Patterns:
             rf"(?P<scale>{alternation(list(lex.en_abbreviations_money_only))})(?![A-Za-z])", re.IGNORECASE
         )
         self.range_separator = re.compile(rf"\s*(?:{alternation(_RANGE_SEPARATORS)})\s*", re.IGNORECASE)
-        self.range_repeat_prefix = compile_words(
-            [*kinds_percent_before(lex), *lex.currency_before, *lex.yen_signs], anchored="start"
-        )
+        self.range_repeat_prefix = compile_words([*lex.currency_before, *lex.yen_signs], anchored="start")
         self.between_and = re.compile(r"\s+and\s+", re.IGNORECASE)
         self.between_before = re.compile(r"\bbetween\s+$", re.IGNORECASE)
         kinds = lex.kinds
         self.percent_after = compile_words(kinds["percent"]["after"], anchored="start")
-        self.percent_not_after = compile_words(kinds["percent"]["not_after"], anchored="start")
-        self.percent_before = compile_words(kinds["percent"]["before"], anchored="end")
-        self.permille_before = compile_words(kinds["percent"]["permille_before"], anchored="end")
+        self.basis_points_after = compile_words(kinds["percent"]["basis_points_after"], anchored="start")
+        self.percent_before = re.compile(rf"(?:{alternation(kinds['percent']['before'])})\s+$", re.IGNORECASE)
         self.tenths_after = compile_words(kinds["percent"]["tenths_after"], anchored="start")
         self.tenths_not_before = tuple(kinds["percent"]["tenths_not_before"])
         self.multiple_after = compile_words(kinds["multiple"]["after"], anchored="start")
@@ -110,6 +145,8 @@ class _Patterns:
         self.currency_before = compile_words(list(lex.currency_before), anchored="end")
         self.currency_after = compile_words(list(lex.currency_after), anchored="start")
         self.yen_sign = compile_words(list(lex.yen_signs), anchored="end")
+        self.subunits = {code: compile_words(list(words), anchored="start") for code, words in lex.subunits.items()}
+        self.subunit_joiner = compile_words(list(lex.subunit_joiners), anchored="start")
         self.people_classifier = compile_words(kinds["people"]["classifiers"], anchored="start")
         self.people_nouns = compile_words(kinds["people"]["nouns"], anchored="start")
         self.people_counter = compile_words(kinds["people"]["counters_after_noun"], anchored="start")
@@ -121,13 +158,8 @@ class _Patterns:
         self.people_cue = compile_words(kinds["people"]["weak_needs_cue"], anchored="start")
         self.ordinal_before = compile_words(list(lex.ordinal_before), anchored="end")
         self.vague_before = compile_words(list(lex.zh_vague_before), anchored="end")
-        self.date_after = compile_words(list(lex.date_after), anchored="start")
         self.jpy_cues = compile_words(list(lex.jpy_cues), anchored="start")
         self.cny_cues = compile_words(list(lex.cny_cues), anchored="start")
-
-
-def kinds_percent_before(lex: Lexicon) -> list[str]:
-    return list(lex.kinds["percent"]["before"])
 
 
 @functools.cache
@@ -136,65 +168,58 @@ def _patterns(lex: Lexicon) -> _Patterns:
 
 
 class _Scanner:
-    """Scans one width-normalised text; ``source`` is the original for the fact spans."""
+    """Scans the compacted text of one document; facts are mapped back to ``source``."""
 
     def __init__(self, source: str, language: str | None, lex: Lexicon) -> None:
         self.source = source
-        self.text = normalize_width(source)
+        self.text, self.index = compact(source)
         self.language = language or ""
         self.lex = lex
         self.p = _patterns(lex)
         self.sentences = context.split_sentences(self.text, lex)
         self.phrase_starts: dict[int, int] = {}  # fact start -> start of its qualifier phrase
+        self.consumed = 0  # end of the last fact: text before it belongs to that fact
 
     # -- numbers -----------------------------------------------------------------------
     def amount_at(self, match: re.Match[str], money_prefix: bool) -> _Amount | None:
+        """The number at ``match`` with its scale words: 54.5亿, 173.96 billion, 3bn, $5m."""
         kind = match.lastgroup
         surface = match.group()
         start, end = match.start(), match.end()
-        if kind == "arabic":
-            value = parse_arabic(surface)
-        elif kind == "chinese":
-            while surface and surface[-1] in "点點":
-                surface, end = surface[:-1], end - 1
-            value = parse_chinese(surface, self.lex) if surface else None
+        per_hundred = fraction = False
+        if kind == "numeral":
+            numeral = parse_chinese(surface, self.lex)
+            if numeral is None:
+                return None
+            value, factor, more_than = numeral.value, numeral.factor, numeral.approximate
+            denominator = fraction_denominator(surface, self.lex)
+            if denominator is not None:
+                per_hundred = denominator >= 100 and denominator == 10 ** (len(str(int(denominator))) - 1)
+                fraction = not per_hundred
         else:
             value = parse_english_words(re.split(r"[- ]+", surface), self.lex)
-        if value is None:
-            return None
-        factor = chinese_scale_factor(surface, self.lex) if kind == "chinese" else Decimal(1)
+            if value is None:
+                return None
+            factor, more_than = Decimal(1), False
         scaled = factor != 1
-        more_than = False
-        # Scale words: 54.5亿, 3千万, 10多亿, 173.96 billion, 3bn, $5m.
-        while True:
-            zh = self.p.zh_scale.match(self.text, end) if kind != "english" else None
-            if zh and (kind == "arabic" or zh.group("infix")):
-                for ch in zh.group("scale"):
-                    value *= self.lex.zh_scales[ch]
-                    factor *= self.lex.zh_scales[ch]
-                more_than = more_than or bool(zh.group("infix"))
-                end, scaled = zh.end(), True
-                continue
-            en = self.p.en_scale.match(self.text, end) if kind != "chinese" else None
-            if en:
-                value *= self.lex.en_scales[en.group("scale").lower()]
-                factor *= self.lex.en_scales[en.group("scale").lower()]
-                end, scaled = en.end(), True
-                continue
-            break
-        if not scaled and kind == "arabic":
+        if fraction:
+            return _Amount(start, end, value, kind, False, Decimal(1), more_than, per_hundred, fraction)
+        arabic_end = kind == "numeral" and surface[-1:].isdigit()
+        while True:  # English scale words, also after digits: 173.96 billion, five hundred million
+            en = self.p.en_scale.match(self.text, end)
+            if en is None or not (arabic_end or kind == "english"):
+                break
+            scale = self.lex.en_scales[en.group("scale").lower()]
+            value, factor, end, scaled = value * scale, factor * scale, en.end(), True
+        if not scaled and arabic_end:
             abbr = self.p.en_abbreviation.match(self.text, end)
+            table = self.lex.en_abbreviations
+            if abbr is None and money_prefix:
+                abbr, table = self.p.en_abbreviation_money.match(self.text, end), self.lex.en_abbreviations_money_only
             if abbr:
-                factor = self.lex.en_abbreviations[abbr.group("scale").lower()]
-                value *= factor
-                end, scaled = abbr.end(), True
-            elif money_prefix:
-                abbr = self.p.en_abbreviation_money.match(self.text, end)
-                if abbr:
-                    factor = self.lex.en_abbreviations_money_only[abbr.group("scale").lower()]
-                    value *= factor
-                    end, scaled = abbr.end(), True
-        return _Amount(start, end, value, kind, scaled, factor, more_than)
+                factor = table[abbr.group("scale").lower()]
+                value, end, scaled = value * factor, abbr.end(), True
+        return _Amount(start, end, value, kind, scaled, factor, more_than, per_hundred)
 
     # -- units -------------------------------------------------------------------------
     def currency_prefix(self, start: int) -> tuple[str, int] | None:
@@ -223,11 +248,11 @@ class _Scanner:
 
     def unit_at(self, amount: _Amount, pos: int, prefix_currency: str | None) -> _Unit | None:
         text = self.text
-        pos_after_space = pos + 1 if text[pos : pos + 1] == " " else pos
-        for p in dict.fromkeys((pos, pos_after_space)):
-            if self.p.percent_not_after.match(text, p):
-                return None
-        for p in dict.fromkeys((pos, pos_after_space)):
+        near = list(dict.fromkeys((pos, pos + 1 if text[pos : pos + 1] in (" ", "-") else pos)))
+        for p in near:
+            match = self.p.basis_points_after.match(text, p)
+            if match:
+                return _Unit("percent", "%", match.end(), Decimal("0.01"))
             match = self.p.percent_after.match(text, p)
             if match:
                 return _Unit("percent", "%", match.end())
@@ -235,19 +260,19 @@ class _Scanner:
         if tenths and amount.numeral != "english" and not amount.scaled and 0 < amount.value <= 10:
             end = tenths.end()
             if not text.startswith(self.p.tenths_not_before, end):
-                digit = self.p.number.match(text, end)
-                if digit and digit.lastgroup == "chinese" and len(digit.group()) == 1:
-                    tail = parse_chinese(digit.group(), self.lex)
-                    if tail is not None and tail < 10:
-                        return _Unit("percent", "%", digit.end(), Decimal(10), tail)
+                tail = self.p.number.match(text, end)
+                tail_value = parse_chinese(tail.group(), self.lex) if tail and len(tail.group()) == 1 else None
+                if tail_value is not None and 0 < tail_value.value < 10:
+                    add = tail_value.value * (10 if tail_value.value < 1 else 1)  # 三成半 = 35, 七成五 = 75
+                    return _Unit("percent", "%", tail.end(), Decimal(10), add)
                 return _Unit("percent", "%", end, Decimal(10))
         match = self.p.multiple_after.match(text, pos)
-        if match and not (match.group().lower() in ("x", "fold") and amount.numeral == "chinese"):
+        if match and (match.group().lower() != "x" or text[pos - 1 : pos].isdigit()):  # 3x, not 三x
             return _Unit("multiple", "x", match.end())
-        times = self.p.times.match(text, pos_after_space)
+        times = self.p.times.match(text, near[-1])
         if times and self.p.times_followed_by.match(text, times.end() + 1):
             return _Unit("multiple", "x", times.end())
-        for p in dict.fromkeys((pos, pos_after_space)):
+        for p in near:
             match = self.p.currency_after.match(text, p)
             if match:
                 surface = match.group().lower()
@@ -259,7 +284,7 @@ class _Scanner:
                 return _Unit("money", code, match.end())
         if prefix_currency:
             return _Unit("money", prefix_currency, pos)
-        return self.people_unit(amount, pos_after_space)
+        return self.people_unit(amount, near[-1])
 
     def people_unit(self, amount: _Amount, pos: int) -> _Unit | None:
         if amount.value != amount.value.to_integral_value() and not amount.scaled:
@@ -279,12 +304,28 @@ class _Scanner:
                 return _Unit("people", "persons", weak.end())
         return None
 
+    def subunits_after(self, code: str, pos: int) -> tuple[Decimal, int]:
+        """Smaller coins after an amount (五元三毛, 两美元又三美分): their value and end."""
+        pattern = self.p.subunits.get(code)
+        total, end = Decimal(0), pos
+        while pattern is not None:
+            at = end
+            joiner = self.p.subunit_joiner.match(self.text, at)
+            at = joiner.end() if joiner else at
+            at += self.text[at : at + 1] == " "
+            number = self.p.number.match(self.text, at)
+            coin = pattern.match(self.text, number.end()) if number else None
+            value = parse_chinese(number.group(), self.lex) if coin else None
+            if value is None:
+                break
+            total += value.value * self.lex.subunits[code][coin.group().lower()]
+            end = coin.end()
+        return total, end
+
     # -- one candidate -----------------------------------------------------------------
     def is_excluded(self, match: re.Match[str]) -> bool:
         head = self.text[max(0, match.start() - 4) : match.start()]
-        if self.p.ordinal_before.search(head) or self.p.vague_before.search(head):
-            return True
-        return False
+        return bool(self.p.ordinal_before.search(head) or self.p.vague_before.search(head))
 
     def fact_at(self, match: re.Match[str]) -> tuple[Fact | None, int]:
         """The fact that starts with this number, and where scanning goes on."""
@@ -293,72 +334,70 @@ class _Scanner:
         prefix = self.currency_prefix(match.start())
         prefix_code = prefix[0] if prefix else None
         low = self.amount_at(match, prefix is not None)
-        if low is None:
+        if low is None or low.fraction:
             return None, match.end()
         span_start = prefix[1] if prefix else low.start
-        head = self.text[max(0, low.start - 6) : low.start]
-        percent_prefix = self.p.percent_before.search(head)
-        permille_prefix = self.p.permille_before.search(head)
-        if percent_prefix or permille_prefix:
-            span_start = low.start - (len(head) - (percent_prefix or permille_prefix).start())
+        head = self.text[max(self.consumed, low.start - 20) : low.start]
+        word_percent = self.p.percent_before.search(head)  # "percent of 10"
+        negative = self.p.en_negative.search(head)  # "minus five percent"
+        if word_percent:
+            span_start = low.start - (len(head) - word_percent.start())
+        if negative and not word_percent:
+            span_start = low.start - (len(head) - negative.start())
+            low = replace(low, value=-low.value)
 
         high, unit_pos = None, low.end
-        # A range: 30-40%, 30%至40%, 5至7亿美元, $5-7 billion, between 5 and 7 billion.
-        first_unit = self.p.percent_after.match(self.text, low.end)
+        # A range: 30-40%, 30%至40%, 5至7亿美元, $5-7 billion, between 5 and 7 billion, 百分之三十到百分之四十.
+        first_unit = None if low.per_hundred else self.p.percent_after.match(self.text, low.end)
         after_low = first_unit.end() if first_unit else low.end
         between = self.p.between_before.search(self.text[max(0, low.start - 10) : low.start])
         separator = (self.p.between_and if between else self.p.range_separator).match(self.text, after_low)
         if separator:
             pos = separator.end()
-            repeated = self.p.range_repeat_prefix.match(self.text, pos)  # 30%至百分之四十, $5-$7
+            repeated = self.p.range_repeat_prefix.match(self.text, pos)  # $5-$7
             second = self.p.number.match(self.text, repeated.end() if repeated else pos)
             upper = self.amount_at(second, prefix is not None) if second else None
-            if upper is not None:
+            if upper is not None and not upper.fraction and upper.per_hundred == low.per_hundred:
                 low_value = low.value * upper.factor if upper.scaled and not low.scaled else low.value
                 if low_value <= upper.value:
                     high, unit_pos = upper, upper.end
                     low = replace(low, value=low_value, scaled=low.scaled or upper.scaled)
 
         last = high or low
-        if self.p.date_after.match(self.text, unit_pos) and not last.scaled:
-            return None, unit_pos
-        unit = self.unit_at(last, unit_pos, prefix_code)
-        if unit is None and percent_prefix:
-            unit = _Unit("percent", "%", unit_pos)
-        if unit is None and permille_prefix:
-            unit = _Unit("percent", "%", unit_pos, Decimal("0.1"))
+        if low.per_hundred:
+            unit: _Unit | None = _Unit("percent", "%", unit_pos, Decimal(100))
+        else:
+            unit = self.unit_at(last, unit_pos, prefix_code)
+            if unit is None and word_percent:
+                unit = _Unit("percent", "%", unit_pos)
         if unit is None:
             return None, (high.end if high else match.end())
-        if unit.kind != "percent" and (percent_prefix or permille_prefix):
-            return None, unit.end
         if _ASCII_WORD_CHAR.match(self.text, unit.end - 1) and _ASCII_WORD_CHAR.match(self.text, unit.end):
             return None, unit.end  # the unit runs on into a longer word or code (5bnX, 3x3)
 
         value = low.value * unit.factor + unit.add
         value_high = (high.value if high else low.value) * unit.factor + unit.add
         span_end = unit.end
-        while span_end > span_start and self.source[span_end - 1].isspace():
+        if unit.kind == "money" and high is None:
+            coins, span_end = self.subunits_after(unit.unit, span_end)
+            value = value_high = value + coins
+        while span_end > span_start and self.text[span_end - 1].isspace():
             span_end -= 1
-        sentence = self.sentences.around(span_start)
         qualifier, phrase_start = context.find_qualifier(self.text, span_start, span_end, self.lex)
-        if qualifier == "exact" and low.more_than:
+        if qualifier == "exact" and last.more_than:
             qualifier = "over"
-        s_lo, s_hi = context.trimmed(self.source, *sentence)
         fact = Fact(
-            quantity_kind=unit.kind,
-            value=value,
-            value_high=value_high,
-            unit=unit.unit,
+            quantity_kind=unit.kind, value=value, value_high=value_high, unit=unit.unit,
             category="",  # set by scan(), which knows every other quantity of the text
-            qualifier=qualifier,
-            year=None,
-            text=self.source[span_start:span_end],
-            start_char=span_start,
-            end_char=span_end,
-            sentence=self.source[s_lo:s_hi],
+            qualifier=qualifier, year=None, text="", start_char=span_start, end_char=span_end, sentence="",
         )
         self.phrase_starts[span_start] = phrase_start
+        self.consumed = span_end
         return fact, span_end
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in the compacted text to offsets in the original."""
+        return self.index[start], self.index[end - 1] + 1
 
     def scan(self) -> list[Fact]:
         facts: list[Fact] = []
@@ -376,19 +415,45 @@ class _Scanner:
         for f in facts:
             sentence = self.sentences.around(f.start_char)
             phrase_start = self.phrase_starts[f.start_char]
-            previous = out[-1] if out else None
+            previous = facts[len(out) - 1] if out else None
             if previous and previous.quantity_kind == f.quantity_kind and context.is_restatement(
                 self.text, previous.end_char, phrase_start, self.lex
             ):
-                category = previous.category  # 1万亿韩元（约合人民币54.5亿元）: the same amount again
+                category = out[-1].category  # 1万亿韩元（约合人民币54.5亿元）: the same amount again
             else:
                 others = [(o.start_char, o.end_char) for o in facts if o is not f and o.quantity_kind == f.quantity_kind]
                 category = context.find_category(
                     self.text, phrase_start, f.end_char, f.quantity_kind, sentence, others, self.lex
                 )
             year = context.find_year(self.text, sentence, taken, f.start_char)
-            out.append(replace(f, category=category, year=year))
+            start, end = self.to_source(f.start_char, f.end_char)
+            s_lo, s_hi = context.trimmed(self.text, *sentence)
+            s_lo, s_hi = self.to_source(s_lo, s_hi) if s_hi > s_lo else (start, end)
+            out.append(replace(f, category=category, year=year, text=self.source[start:end], start_char=start,
+                               end_char=end, sentence=self.source[s_lo:s_hi]))
         return out
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """A number in running text with its value, unit or not (the numeral parser's view)."""
+
+    value: Decimal
+    text: str
+    start_char: int
+    end_char: int
+
+
+def find_numbers(text: str, lexicon: Lexicon | None = None) -> list[NumberMention]:
+    """Every number of ``text`` (Arabic, Chinese, English words, with scale words), facts or not."""
+    scanner = _Scanner(text, None, lexicon or load_lexicon())
+    found = []
+    for match in scanner.p.number.finditer(scanner.text):
+        amount = scanner.amount_at(match, money_prefix=False)
+        if amount is not None:
+            start, end = scanner.to_source(amount.start, amount.end)
+            found.append(NumberMention(amount.value, text[start:end], start, end))
+    return found
 
 
 def extract_facts(text: str, language: str | None = None, lexicon: Lexicon | None = None) -> list[Fact]:

@@ -89,19 +89,26 @@ class Currency:
 class Lexicon:
     """Everything the engine needs, already expanded to both Chinese scripts."""
 
-    zh_scales: dict[str, Decimal]
     en_scales: dict[str, Decimal]
     en_abbreviations: dict[str, Decimal]
     en_abbreviations_money_only: dict[str, Decimal]
-    zh_numeral_chars: str
-    zh_digit_chars: str
+    zh_digits: dict[str, Decimal]
+    zh_small_units: dict[str, Decimal]
+    zh_big_units: dict[str, Decimal]
+    zh_point: tuple[str, ...]
+    zh_negative: tuple[str, ...]
+    zh_fraction_joiner: tuple[str, ...]
+    zh_fraction_mark: str
+    zh_approximate: tuple[str, ...]
     zh_vague_before: tuple[str, ...]
-    zh_more_than_infix: tuple[str, ...]
+    en_negative: tuple[str, ...]
     en_units: dict[str, int]
     currencies: tuple[Currency, ...]
     currency_before: dict[str, str]  # surface (lower-cased) -> ISO code
     currency_after: dict[str, str]
     after_scale_only: frozenset[str]
+    subunits: dict[str, dict[str, Decimal]]  # ISO code -> coin word -> value in the main unit
+    subunit_joiners: tuple[str, ...]
     generic_after: frozenset[str]
     yen_signs: tuple[str, ...]
     jpy_cues: tuple[str, ...]
@@ -113,7 +120,6 @@ class Lexicon:
     categories: dict[str, dict[str, Any]]  # kind -> {"default": str, "cues": {category: [words]}}
     restatement_links: tuple[str, ...]
     ordinal_before: tuple[str, ...]
-    date_after: tuple[str, ...]
     year_before: tuple[str, ...]
     sentence_abbreviations: tuple[str, ...]
     version: str
@@ -138,14 +144,15 @@ def _words(data: dict[str, Any], key: str, where: str) -> list[str]:
     return expand_scripts(value)
 
 
-def _scale_table(data: dict[str, Any], key: str) -> dict[str, Decimal]:
+def _number_table(data: dict[str, Any], key: str, where: str) -> dict[str, Decimal]:
+    """A word -> value table; Chinese words also in their other script, Latin ones lower-cased."""
     table = data.get(key) or {}
     if not isinstance(table, dict):
-        raise LexiconError(f"scales.yaml: '{key}' must be a mapping")
+        raise LexiconError(f"{where}: '{key}' must be a mapping")
     out: dict[str, Decimal] = {}
-    for word, factor in table.items():
+    for word, value in table.items():
         for variant in script_variants(str(word)):
-            out[variant.lower()] = Decimal(str(factor))
+            out.setdefault(variant.lower(), Decimal(str(value)))
     return out
 
 
@@ -209,19 +216,27 @@ def load_lexicon() -> Lexicon:
 
     yen = currencies.get("yen_sign", {})
     return Lexicon(
-        zh_scales=_scale_table(scales, "zh"),
-        en_scales=_scale_table(scales, "en"),
-        en_abbreviations=_scale_table(scales, "en_abbreviations"),
-        en_abbreviations_money_only=_scale_table(scales, "en_abbreviations_money_only"),
-        zh_numeral_chars="".join(dict.fromkeys("".join(script_variants(numbers["zh_numeral_chars"])))),
-        zh_digit_chars="".join(dict.fromkeys("".join(script_variants(numbers["zh_digit_chars"])))),
+        en_scales=_number_table(scales, "en", "scales.yaml"),
+        en_abbreviations=_number_table(scales, "en_abbreviations", "scales.yaml"),
+        en_abbreviations_money_only=_number_table(scales, "en_abbreviations_money_only", "scales.yaml"),
+        zh_digits=_number_table(numbers, "zh_digits", "numbers.yaml"),
+        zh_small_units=_number_table(numbers, "zh_small_units", "numbers.yaml"),
+        zh_big_units=_number_table(numbers, "zh_big_units", "numbers.yaml"),
+        zh_point=tuple(_words(numbers, "zh_point", "numbers.yaml")),
+        zh_negative=tuple(_words(numbers, "zh_negative", "numbers.yaml")),
+        zh_fraction_joiner=tuple(_words(numbers, "zh_fraction_joiner", "numbers.yaml")),
+        zh_fraction_mark=str(numbers["zh_fraction_mark"]),
+        zh_approximate=tuple(_words(numbers, "zh_approximate", "numbers.yaml")),
         zh_vague_before=tuple(_words(numbers, "zh_vague_before", "numbers.yaml")),
-        zh_more_than_infix=tuple(_words(numbers, "zh_more_than_infix", "numbers.yaml")),
+        en_negative=tuple(_words(numbers, "en_negative", "numbers.yaml")),
         en_units={str(k).lower(): int(v) for k, v in numbers["en_units"].items()},
         currencies=tuple(currency_list),
         currency_before=before,
         currency_after=after,
         after_scale_only=frozenset(w.lower() for w in currencies.get("after_scale_only", [])),
+        subunits={code: _number_table(currencies["subunits"], code, "currencies.yaml")
+                  for code in currencies.get("subunits", {})},
+        subunit_joiners=tuple(_words(currencies, "subunit_joiners", "currencies.yaml")),
         generic_after=frozenset(w.lower() for w in expand_scripts(currencies.get("generic_after", []))),
         yen_signs=tuple(_words(yen, "surfaces", "yen_sign")),
         jpy_cues=tuple(_words(yen, "jpy_cues", "yen_sign")),
@@ -233,7 +248,6 @@ def load_lexicon() -> Lexicon:
         categories=category_table,
         restatement_links=tuple(_words(categories_links, "restatement_links", "categories.yaml")),
         ordinal_before=tuple(_words(context, "ordinal_before", "context.yaml")),
-        date_after=tuple(_words(context, "date_after", "context.yaml")),
         year_before=tuple(_words(context, "year_before", "context.yaml")),
         sentence_abbreviations=tuple(context.get("sentence_abbreviations", [])),
         version=digest.hexdigest()[:12],

@@ -4,24 +4,34 @@ Belongs here: turning the surface of one number (without its unit) into a value,
 length-preserving normalisation that lets the engine match full-width text while every
 span still points into the original string. Not here: finding numbers in running text.
 
-Chinese numerals go through cn2an. It does not take a decimal mantissa before a large
-unit (``五十四点五亿``, ``1.2万亿``), so the trailing run of 万/亿/兆 is split off and
-multiplied here; everything before it is cn2an's job.
+Chinese numerals are read with the grouping of the language: small units (十百千) build a
+group, big units (万 亿 兆) close it, a larger big unit multiplies everything before it
+(四万万 = 4 x 10^8, 二十一万亿 = 2.1 x 10^13), a smaller one adds (五兆六十二亿). Arabic
+digits may stand for the digits (3万4000, 2千零30万, 54.5亿). Colloquial endings count
+(二百五 = 250, 一万三 = 13000), as do decimals (点), signs (负), fractions (三分之一,
+百分之七) and round numbers with "and some" (十多万). cn2an was the first choice for this
+and is not used: it rejects 兆, 万万, a decimal before 万亿 and most mixed forms that the
+conformance set holds.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
-import cn2an
+import re
+from dataclasses import dataclass
+from decimal import Decimal
 
 from pipelines.extract.lexicon import Lexicon
 
 # Full-width ASCII (U+FF01..U+FF5E) to ASCII and the ideographic space to a space: one code
 # point for one code point, so offsets in the normalised text are offsets in the original.
-_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# The full-width comma stays: in Chinese text it is punctuation ($20，300美圆), and a
+# thousands separator only between full-width digits (１１１，１１１), which the engine folds.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if code != 0xFF0C}
 _FULL_WIDTH[0x3000] = 0x20
 _FULL_WIDTH[0x00A0] = 0x20  # no-break space
+_FULL_WIDTH[0x2212] = 0x2D  # minus sign
+_ARABIC = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?")
+_SPACE = re.compile(r"\s+")
 
 
 def normalize_width(text: str) -> str:
@@ -34,55 +44,157 @@ def parse_arabic(surface: str) -> Decimal:
     return Decimal(surface.replace(",", "").replace("，", "").replace(" ", ""))
 
 
-def _cn2an_decimal(surface: str) -> Decimal | None:
-    try:
-        value = cn2an.cn2an(surface, "smart")
-    except (ValueError, KeyError, IndexError, TypeError):
+@dataclass(frozen=True)
+class Numeral:
+    value: Decimal
+    factor: Decimal  # the trailing big unit (七亿 -> 10^8), shared by a range's low end
+    approximate: bool  # 十多万: only the round part is known, the text says "over"
+
+
+def _integer(surface: str, lex: Lexicon, bare_unit: bool = False) -> tuple[Decimal, bool] | None:
+    """The integer part of a Chinese or mixed numeral: (value, approximate)."""
+    tokens = [m.group() for m in re.finditer(r"\d+(?:[,，]\d{3})*(?:\.\d+)?|.", surface)]
+    if not tokens:
         return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
+    approximate = False
+    digits_only = all(t in lex.zh_digits and t != "半" for t in tokens)
+    if digits_only and len(tokens) > 1:  # 二零二五: read digit by digit
+        return Decimal("".join(str(int(lex.zh_digits[t])) for t in tokens)), False
+    total = Decimal(0)
+    section = Decimal(0)
+    current: Decimal | None = None
+    current_is_single_digit = False
+    last_unit: Decimal | None = None
+    zero_since_unit = False
+    largest_big = Decimal(0)
+    for token in tokens:
+        if token[0].isdigit():
+            current, current_is_single_digit = parse_arabic(token), False
+        elif token in lex.zh_digits:
+            value = lex.zh_digits[token]
+            if value == 0:
+                zero_since_unit = True
+                continue
+            current, current_is_single_digit = value, True
+        elif token in lex.zh_small_units:
+            unit = lex.zh_small_units[token]
+            section += (current if current is not None else Decimal(1)) * unit
+            current, last_unit, zero_since_unit = None, unit, False
+        elif token in lex.zh_big_units:
+            unit = lex.zh_big_units[token]
+            section += current if current is not None else Decimal(0)
+            current = None
+            if section == 0 and total == 0:
+                if not bare_unit:
+                    return None  # a bare unit (万, 亿) is not a number
+                section = Decimal(1)  # ... except as a denominator: 万分之三
+            if section == 0 or unit > largest_big:
+                total = (total + section) * unit
+            else:
+                total += section * unit
+            largest_big = max(largest_big, unit)
+            section, last_unit, zero_since_unit = Decimal(0), unit, False
+        elif token in lex.zh_approximate:
+            approximate = True
+        else:
+            return None
+    if current is not None:
+        if current_is_single_digit and last_unit is not None and last_unit >= 100 and not zero_since_unit:
+            current *= last_unit / 10  # 二百五 = 250, 一万三 = 13000
+        section += current
+    return total + section, approximate
+
+
+def _scale_factor(surface: str, value: Decimal, lex: Lexicon) -> Decimal:
+    """The units after the leading number (七千万 -> 10^7, 一百二十万 -> 10^4, 350万 -> 10^4),
+    which a range's bare low end shares: 五至七千万 = 5 x 10^7 .. 7 x 10^7."""
+    units = {**lex.zh_small_units, **lex.zh_big_units}
+    for run_of in (units, lex.zh_big_units):
+        head = surface
+        while head and head[-1] in run_of:
+            head = head[:-1]
+        if head == surface or not head or any(ch in units for ch in head):
+            continue
+        lead = parse_arabic(head) if _ARABIC.fullmatch(head) else (
+            lex.zh_digits.get(head) if len(head) == 1 else None)
+        if lead:
+            return value / lead
+    return Decimal(1)
+
+
+def _plain(surface: str, lex: Lexicon, bare_unit: bool = False) -> Numeral | None:
+    """A numeral without fraction mark: integer part, optional 点 decimals, optional sign."""
+    negative = False
+    for mark in ("-", *lex.zh_negative):
+        if surface.startswith(mark):
+            surface, negative = surface[len(mark) :], True
+            break
+    decimals = ""
+    scale = Decimal(1)
+    for point in lex.zh_point:
+        if point in surface:
+            surface, _, tail = surface.partition(point)
+            while tail and tail[-1] in lex.zh_big_units:  # 五十四点五亿: decimals, then the unit
+                scale *= lex.zh_big_units[tail[-1]]
+                tail = tail[:-1]
+            if not tail or any(ch not in lex.zh_digits or ch == "半" for ch in tail):
+                return None
+            decimals = "".join(str(int(lex.zh_digits[ch])) for ch in tail)
+            break
+    if not surface:
         return None
+    parsed = (parse_arabic(surface), False) if _ARABIC.fullmatch(surface) else _integer(surface, lex, bare_unit)
+    if parsed is None:
+        return None
+    value, approximate = parsed
+    if decimals:
+        value = (value + Decimal("0." + decimals)) * scale
+        factor = scale
+    else:
+        factor = _scale_factor(surface, value, lex)
+    return Numeral(-value if negative else value, factor, approximate)
 
 
-def _big_units(lexicon: Lexicon) -> dict[str, Decimal]:
-    return {ch: factor for ch, factor in lexicon.zh_scales.items() if factor >= 10_000}
+def parse_chinese(surface: str, lex: Lexicon) -> Numeral | None:
+    """A Chinese (or mixed digit and Chinese) numeral, or None if it is not one.
 
-
-def chinese_scale_factor(surface: str, lexicon: Lexicon) -> Decimal:
-    """The factor of the trailing 万/亿/兆 run of a numeral (七亿 -> 10^8, 一亿二千万 -> 1)."""
-    big_units = _big_units(lexicon)
-    factor = Decimal(1)
-    mantissa = surface
-    while mantissa and mantissa[-1] in big_units:
-        factor *= big_units[mantissa[-1]]
-        mantissa = mantissa[:-1]
-    if any(ch in big_units for ch in mantissa):
-        return Decimal(1)
-    return factor
-
-
-def parse_chinese(surface: str, lexicon: Lexicon) -> Decimal | None:
-    """A Chinese (or mixed digit and Chinese) numeral to its value, or None if it is not one.
-
-    ``一百二十万`` -> 1200000, ``五十四点五亿`` -> 5450000000, ``两千`` -> 2000,
-    ``一亿二千万`` -> 120000000, ``〇点五`` -> 0.5.
+    ``一百二十万`` -> 1200000, ``五十四点五亿`` -> 5450000000, ``4.78萬億`` -> 4.78 x 10^12,
+    ``三百五又三分之一`` -> 350.33..., ``百分之七点四`` -> 0.074.
     """
-    big_units = _big_units(lexicon)
-    mantissa = surface
-    factor = Decimal(1)
-    while mantissa and mantissa[-1] in big_units:
-        factor *= big_units[mantissa[-1]]
-        mantissa = mantissa[:-1]
-    if not mantissa:
-        return None  # a bare unit (万, 亿) is not a number
-    if factor != 1 and any(ch in big_units for ch in mantissa):
-        # 一亿二千万: the large units are inside the numeral, cn2an reads it whole.
-        mantissa, factor = surface, Decimal(1)
-    value = _cn2an_decimal(mantissa)
-    if value is None:
+    surface = _SPACE.sub("", normalize_width(surface))
+    for bad in ("倆",):
+        surface = surface.replace(bad, "两")
+    mark = lex.zh_fraction_mark
+    if mark in surface:
+        whole = Decimal(0)
+        for joiner in lex.zh_fraction_joiner:
+            if joiner in surface:
+                head, _, surface = surface.partition(joiner)
+                head_numeral = _plain(head, lex)
+                if head_numeral is None:
+                    return None
+                whole = head_numeral.value
+                break
+        denominator_text, _, numerator_text = surface.partition(mark)
+        denominator = _plain(denominator_text, lex, bare_unit=True)
+        numerator = _plain(numerator_text, lex, bare_unit=True)
+        if denominator is None or numerator is None or denominator.value == 0:
+            return None
+        fraction = numerator.value / denominator.value
+        return Numeral(whole + fraction if whole >= 0 else whole - fraction, Decimal(1), False)
+    return _plain(surface, lex)
+
+
+def fraction_denominator(surface: str, lex: Lexicon) -> Decimal | None:
+    """The denominator of ``X分之Y`` (百分之七 -> 100), or None if the surface is no fraction."""
+    surface = _SPACE.sub("", normalize_width(surface))
+    if lex.zh_fraction_mark not in surface:
         return None
-    return value * factor
+    head = surface.partition(lex.zh_fraction_mark)[0]
+    for joiner in lex.zh_fraction_joiner:
+        head = head.partition(joiner)[2] or head
+    numeral = _plain(head.lstrip("".join(lex.zh_negative)), lex, bare_unit=True)
+    return abs(numeral.value) if numeral else None
 
 
 def parse_english_words(words: list[str], lexicon: Lexicon) -> Decimal | None:

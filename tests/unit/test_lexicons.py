@@ -16,7 +16,7 @@ def test_both_scripts_are_matched():
     lex = load_lexicon()
     assert lex.currency_after["美元"] == lex.currency_after["美元"] == "USD"
     assert lex.currency_after["韓元"] == "KRW" and lex.currency_after["韩元"] == "KRW"
-    assert "億" in lex.zh_scales and "亿" in lex.zh_scales
+    assert "億" in lex.zh_big_units and "亿" in lex.zh_big_units and "兩" in lex.zh_digits
     assert "億" in script_variants("亿")
 
 

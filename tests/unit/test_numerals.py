@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from pipelines.extract.lexicon import load_lexicon
-from pipelines.extract.numerals import chinese_scale_factor, normalize_width, parse_arabic, parse_chinese
+from pipelines.extract.numerals import fraction_denominator, normalize_width, parse_arabic, parse_chinese
 
 LEX = load_lexicon()
 
@@ -27,21 +27,50 @@ LEX = load_lexicon()
         ("一千二百万", 12_000_000),
         ("十萬", 100_000),
         ("兩億", 200_000_000),
+        ("四十九兆九千五百九十二億", 49_959_200_000_000),
+        ("四万万", 400_000_000),
+        ("10万万", 1_000_000_000),
+        ("二百五", 250),
+        ("一万三", 13000),
+        ("三千零五", 3005),
+        ("1千零20", 1020),
+        ("3万4000", 34000),
+        ("4.78萬億", 4_780_000_000_000),
+        ("负三十二", -32),
+        ("二零二五", 2025),
+        ("半百", 50),
+        ("百分之七点四", Decimal("0.074")),
+        ("三百五又三分之一", Decimal(350) + Decimal(1) / Decimal(3)),
+        ("一 百 五 十", 150),
     ],
 )
 def test_parse_chinese(surface, value):
-    assert parse_chinese(surface, LEX) == Decimal(value)
+    assert parse_chinese(surface, LEX).value == Decimal(value)
 
 
-@pytest.mark.parametrize("surface", ["万", "亿", "万亿", "点"])
+@pytest.mark.parametrize("surface", ["万", "亿", "万亿", "点", "分之"])
 def test_bare_units_are_not_numbers(surface):
     assert parse_chinese(surface, LEX) is None
 
 
-def test_scale_factor_of_trailing_units():
-    assert chinese_scale_factor("七亿", LEX) == Decimal(10**8)
-    assert chinese_scale_factor("一亿二千万", LEX) == 1
-    assert chinese_scale_factor("七", LEX) == 1
+def test_round_numbers_with_and_some_are_approximate():
+    numeral = parse_chinese("十多万", LEX)
+    assert numeral.value == 100_000 and numeral.approximate
+    assert not parse_chinese("十万", LEX).approximate
+
+
+def test_scale_factor_shared_by_a_range():
+    assert parse_chinese("七亿", LEX).factor == Decimal(10**8)
+    assert parse_chinese("七千万", LEX).factor == Decimal(10**7)
+    assert parse_chinese("350万", LEX).factor == Decimal(10**4)
+    assert parse_chinese("七", LEX).factor == 1
+
+
+def test_fraction_denominator():
+    assert fraction_denominator("百分之七", LEX) == 100
+    assert fraction_denominator("千分之2.4", LEX) == 1000
+    assert fraction_denominator("三分之一", LEX) == 3
+    assert fraction_denominator("七十", LEX) is None
 
 
 @pytest.mark.parametrize(("surface", "value"), [("124,000", 124000), ("173.96", Decimal("173.96")), ("1，200", 1200)])

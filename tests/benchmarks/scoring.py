@@ -1,0 +1,125 @@
+"""Score extracted facts against a gold CSV, by the rules of GUIDELINES.md
+("How a system is scored"): same kind and unit, value and value_high within 0.5 %;
+each gold fact matches at most one extracted fact; optional gold facts are neutral.
+
+Shared by the conformance test and the benchmark script, so both count the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCORED_KINDS = frozenset({"money", "percent", "people", "multiple"})
+
+
+@dataclass
+class GoldFact:
+    file: str
+    quantity_kind: str
+    value: float
+    value_high: float
+    unit: str
+    category: str
+    qualifier: str
+    text: str
+    scored: bool
+    matched: bool = False
+
+
+@dataclass(frozen=True)
+class Found:
+    quantity_kind: str
+    value: float
+    value_high: float
+    unit: str
+    category: str | None = None
+    qualifier: str | None = None
+    text: str = ""
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    category_ok: int = 0
+    qualifier_ok: int = 0
+    misses: list[str] = field(default_factory=list)
+    false_positives: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def category_accuracy(self) -> float:
+        return self.category_ok / self.tp if self.tp else 0.0
+
+    @property
+    def qualifier_accuracy(self) -> float:
+        return self.qualifier_ok / self.tp if self.tp else 0.0
+
+
+def load_gold(path: Path) -> dict[str, list[GoldFact]]:
+    gold: dict[str, list[GoldFact]] = defaultdict(list)
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            value = float(row["value"])
+            gold[row["file"]].append(GoldFact(
+                file=row["file"], quantity_kind=row["quantity_kind"], value=value,
+                value_high=float(row["value_high"]) if row["value_high"] else value, unit=row["unit"],
+                category=row["category"], qualifier=row["qualifier"], text=row["text"], scored=row["scored"] == "yes",
+            ))
+    return gold
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=0.005, abs_tol=1e-9)
+
+
+def _fits(found: Found, gold: GoldFact) -> bool:
+    return (found.quantity_kind == gold.quantity_kind and found.unit == gold.unit
+            and _close(found.value, gold.value) and _close(found.value_high, gold.value_high))
+
+
+def score_file(found: list[Found], gold: list[GoldFact], kinds: frozenset[str] = SCORED_KINDS,
+               score: Score | None = None) -> Score:
+    """Add one document's figures to ``score`` (a new one if not given)."""
+    score = score or Score()
+    gold = [g for g in gold if g.quantity_kind in kinds]
+    for g in gold:
+        g.matched = False
+    for f in found:
+        if f.quantity_kind not in kinds:
+            continue
+        hit = next((g for g in gold if not g.matched and g.scored and _fits(f, g)), None)
+        if hit is None:
+            optional = next((g for g in gold if not g.matched and not g.scored and _fits(f, g)), None)
+            if optional is not None:
+                optional.matched = True
+            else:
+                score.fp += 1
+                score.false_positives.append(f"{f.quantity_kind} {f.value:g} {f.unit} «{f.text}»")
+            continue
+        hit.matched = True
+        score.tp += 1
+        score.category_ok += f.category == hit.category
+        score.qualifier_ok += f.qualifier == hit.qualifier
+    for g in gold:
+        if g.scored and not g.matched:
+            score.fn += 1
+            score.misses.append(f"{g.file}: {g.quantity_kind} {g.value:g} {g.unit} «{g.text}»")
+    return score
