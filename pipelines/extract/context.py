@@ -96,38 +96,54 @@ def find_qualifier(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[s
     return "exact", start
 
 
+@dataclass(frozen=True)
+class _CueMatcher:
+    """All cue words of one kind in one regex, and what each word means."""
+
+    pattern: re.Pattern[str]
+    category_of: dict[str, str]  # lower-cased cue word -> category
+    order: dict[str, int]  # category -> rank for ties (listed first wins)
+    blockers: dict[str, re.Pattern[str]]  # category -> words that may not follow its cue
+
+
 @functools.cache
-def _category_patterns(lexicon: Lexicon, kind: str) -> list[tuple[str, re.Pattern[str], re.Pattern[str] | None]]:
+def _cue_matcher(lexicon: Lexicon, kind: str) -> _CueMatcher | None:
     spec = lexicon.categories[kind]
-    out = []
+    if not spec["cues"]:
+        return None
+    category_of: dict[str, str] = {}
     for category, words in spec["cues"].items():
-        blockers = spec["not_followed_by"].get(category)
-        blocker = compile_words(blockers, anchored="start") if blockers else None
-        out.append((category, compile_words(words, anchored="start"), blocker))
-    return out
+        for word in words:
+            category_of.setdefault(word.lower(), category)
+    return _CueMatcher(
+        pattern=compile_words(list(category_of), anchored="start"),
+        category_of=category_of,
+        order={category: i for i, category in enumerate(spec["cues"])},
+        blockers={c: compile_words(w, anchored="start") for c, w in spec["not_followed_by"].items()},
+    )
 
 
 def _nearest_cue(
-    text: str, lo: int, hi: int, start: int, end: int, patterns, others: list[tuple[int, int]]
+    text: str, lo: int, hi: int, start: int, end: int, cues: _CueMatcher, others: list[tuple[int, int]]
 ) -> str | None:
     best: tuple[int, int, int, str] | None = None  # (distance, -length, order, category)
-    for order, (category, pattern, blocker) in enumerate(patterns):
-        for match in pattern.finditer(text, lo, hi):
-            if match.start() < end and match.end() > start:
-                continue  # inside the quantity itself
-            if blocker is not None:
-                after = match.end()
-                while after < len(text) and text[after] == " ":
-                    after += 1
-                if blocker.match(text, after):
-                    continue
-            gap = (match.end(), start) if match.end() <= start else (end, match.start())
-            if any(gap[0] <= o_start and o_end <= gap[1] for o_start, o_end in others):
-                continue  # another quantity stands between: the cue is that one's
-            distance = gap[1] - gap[0]
-            key = (distance, -(match.end() - match.start()), order, category)
-            if best is None or key < best:
-                best = key
+    for match in cues.pattern.finditer(text, lo, hi):
+        if match.start() < end and match.end() > start:
+            continue  # inside the quantity itself
+        category = cues.category_of[match.group().lower()]
+        blocker = cues.blockers.get(category)
+        if blocker is not None:
+            after = match.end()
+            while after < len(text) and text[after] == " ":
+                after += 1
+            if blocker.match(text, after):
+                continue
+        gap = (match.end(), start) if match.end() <= start else (end, match.start())
+        if any(gap[0] <= o_start and o_end <= gap[1] for o_start, o_end in others):
+            continue  # another quantity stands between: the cue is that one's
+        key = (gap[1] - gap[0], -(match.end() - match.start()), cues.order[category], category)
+        if best is None or key < best:
+            best = key
     return best[3] if best else None
 
 
@@ -138,8 +154,8 @@ def find_category(
     """The category whose cue stands nearest the quantity: first within its clause, then
     within its sentence; the kind's default when neither has a cue. A cue with another
     quantity (``others``) between it and this one belongs to that other quantity."""
-    patterns = _category_patterns(lexicon, kind)
-    if patterns:
+    cues = _cue_matcher(lexicon, kind)
+    if cues is not None:
         s_lo, s_hi = sentence
         lo = start
         while lo > s_lo and not _CLAUSE_BREAK.match(text, lo - 1):
@@ -148,7 +164,7 @@ def find_category(
         while hi < s_hi and not _CLAUSE_BREAK.match(text, hi):
             hi += 1
         for window in ((lo, hi), (s_lo, s_hi)):
-            category = _nearest_cue(text, window[0], window[1], start, end, patterns, others)
+            category = _nearest_cue(text, window[0], window[1], start, end, cues, others)
             if category:
                 return category
     return lexicon.categories[kind]["default"]

@@ -21,12 +21,20 @@ from decimal import Decimal
 
 from pipelines.extract import context
 from pipelines.extract.lexicon import Lexicon, alternation, compile_words, load_lexicon
-from pipelines.extract.numerals import fraction_denominator, normalize_width, parse_chinese, parse_english_words
+from pipelines.extract.numerals import (
+    fraction_denominator,
+    normalize_width,
+    parse_arabic,
+    parse_chinese,
+    parse_english_words,
+)
 
 _RANGE_SEPARATORS = ["-", "–", "—", "~", "～", "〜", "至", "到", "to"]
 _ASCII_WORD_CHAR = re.compile(r"[A-Za-z0-9]")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f]")
 _INNER_SPACE = re.compile(r"[ \t]+")
+_PLAIN_ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_SPACE_BY_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f][ \t]|[ \t][\u3400-\u9fff\uf900-\ufaff\u3000-\u303f]")
 # A full-width comma between full-width digits is a thousands separator (１１１，１１１).
 _FULL_WIDTH_COMMA = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
 
@@ -70,14 +78,17 @@ class _Unit:
     add: Decimal = Decimal(0)  # 七成五 -> +5
 
 
-def compact(text: str) -> tuple[str, list[int]]:
+def compact(text: str) -> tuple[str, list[int] | None]:
     """Width-normalised text without the spaces that touch a Chinese character
     (一 百 五 十 个 百 分 点, 百 分 之 669), and each kept character's offset in ``text``.
 
     Chinese is written without spaces, so a space beside a Chinese character is layout;
-    spaces between Latin words and digits stay. Newlines always stay.
+    spaces between Latin words and digits stay. Newlines always stay. The offsets are None
+    when nothing was removed (the common case): then they are the identity.
     """
     folded = normalize_width(_FULL_WIDTH_COMMA.sub(",", text))
+    if not _SPACE_BY_HAN.search(folded):
+        return folded, None
     kept: list[str] = []
     index: list[int] = []
     pos = 0
@@ -187,7 +198,9 @@ class _Scanner:
         surface = match.group()
         start, end = match.start(), match.end()
         per_hundred = fraction = False
-        if kind == "numeral":
+        if kind == "numeral" and _PLAIN_ARABIC.fullmatch(surface):  # the common case, parsed directly
+            value, factor, more_than = parse_arabic(surface), Decimal(1), False
+        elif kind == "numeral":
             numeral = parse_chinese(surface, self.lex)
             if numeral is None:
                 return None
@@ -397,6 +410,8 @@ class _Scanner:
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the compacted text to offsets in the original."""
+        if self.index is None:
+            return start, end
         return self.index[start], self.index[end - 1] + 1
 
     def scan(self) -> list[Fact]:

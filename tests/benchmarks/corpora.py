@@ -35,15 +35,18 @@ def numbers_found(body: str) -> list[Found]:
     return [Found("number", float(n.value), float(n.value), "", text=n.text) for n in find_numbers(body)]
 
 
-def score_corpus(docs: Path, gold_csv: Path, kinds: frozenset[str], extractor=None) -> dict[str, Score]:
-    """Scores per file group; ``extractor(body, language) -> list[Found]`` defaults to the engine."""
+def score_corpus(docs: Path, gold_csv: Path, kinds: frozenset[str], extractor=None,
+                 number_extractor=None) -> dict[str, Score]:
+    """Scores per file group; ``extractor(body, language) -> list[Found]`` defaults to the
+    engine, ``number_extractor(body)`` to its numeral finder."""
     extractor = extractor or engine_found
+    number_extractor = number_extractor or numbers_found
     gold = load_gold(gold_csv)
     scores: dict[str, Score] = defaultdict(Score)
     for file, rows in sorted(gold.items()):
         document = parse_document(file, (docs / file).read_bytes())
         if "number" in kinds:
-            score_file(numbers_found(document.body), rows, frozenset({"number"}), scores[group_of(file)])
+            score_file(number_extractor(document.body), rows, frozenset({"number"}), scores[group_of(file)])
         fact_kinds = kinds - {"number"}
         if fact_kinds and any(r.quantity_kind in fact_kinds for r in rows):
             score_file(extractor(document.body, document.language), rows, fact_kinds, scores[group_of(file)])

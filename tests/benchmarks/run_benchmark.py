@@ -1,0 +1,166 @@
+"""Side-by-side benchmark: this engine against Microsoft Recognizers-Text, on the same
+texts, in one process.
+
+    .venv/bin/pip install --require-hashes -r tests/benchmarks/peers.lock
+    .venv/bin/python -m tests.benchmarks.run_benchmark
+
+Prints, per system: value recall on the conformance set (sentences from the peer's own test
+specs) per language x model; precision, recall and F1 on the gold files (the seeds, and the
+collected articles), scored on the kinds the peer covers (money, percent) and, for this
+engine, on all four kinds; and throughput in KB/s of UTF-8 text. The scoring rules are
+GUIDELINES.md's (tests/benchmarks/scoring.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from pipelines.ingest.records import parse_document
+from tests.benchmarks.corpora import (
+    ARTICLES,
+    CONFORMANCE,
+    SEEDS,
+    SEEDS_GOLD,
+    engine_found,
+    numbers_found,
+    score_corpus,
+    total,
+)
+from tests.benchmarks.scoring import Found
+
+PEER_KINDS = frozenset({"money", "percent"})
+ALL_KINDS = frozenset({"money", "percent", "people", "multiple"})
+Extractor = Callable[[str, str | None], list[Found]]
+
+
+def _peer():
+    """The peer's extractors, or None when the `peers` extra is not installed."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from recognizers_suite import Culture, recognize_currency, recognize_number, recognize_percentage
+    except ImportError:
+        return None
+
+    def culture(language: str | None) -> str:
+        return Culture.Chinese if (language or "").startswith("zh") else Culture.English
+
+    def number(text: str) -> Decimal | None:
+        try:
+            return Decimal(str(text).rstrip("%").replace(",", ""))
+        except (InvalidOperation, ValueError):
+            return None
+
+    def facts(body: str, language: str | None) -> list[Found]:
+        found = []
+        for result in recognize_currency(body, culture(language)):
+            resolution = result.resolution or {}
+            value, code = number(resolution.get("value")), resolution.get("isoCurrency")
+            if value is not None and code:
+                found.append(Found("money", float(value), float(value), code, text=result.text))
+        for result in recognize_percentage(body, culture(language)):
+            value = number((result.resolution or {}).get("value"))
+            if value is not None:
+                found.append(Found("percent", float(value), float(value), "%", text=result.text))
+        return found
+
+    def numbers(body: str) -> list[Found]:
+        found = []
+        for result in recognize_number(body, Culture.Chinese):
+            value = number((result.resolution or {}).get("value"))
+            if value is not None:
+                found.append(Found("number", float(value), float(value), "", text=result.text))
+        return found
+
+    return facts, numbers
+
+
+def _texts() -> list[tuple[str, str | None]]:
+    """Every body the benchmark reads: conformance documents, seeds, collected articles."""
+    paths = sorted((CONFORMANCE / "docs").iterdir()) + sorted(SEEDS.iterdir())
+    if (ARTICLES / "docs").is_dir():
+        paths += sorted((ARTICLES / "docs").iterdir())
+    texts = []
+    for path in paths:
+        document = parse_document(path.name, path.read_bytes())
+        texts.append((document.body, document.language))
+    return texts
+
+
+def _throughput(extract: Extractor, texts: list[tuple[str, str | None]], min_seconds: float) -> float:
+    """KB/s over repeated passes, after one untimed pass (lexicons, compiled models)."""
+    size = sum(len(body.encode("utf-8")) for body, _ in texts)
+    for body, language in texts:
+        extract(body, language)
+    rounds, started = 0, time.perf_counter()
+    while True:
+        for body, language in texts:
+            extract(body, language)
+        rounds += 1
+        elapsed = time.perf_counter() - started
+        if elapsed >= min_seconds:
+            return size * rounds / elapsed / 1024
+
+
+def _corpora() -> list[tuple[str, Path, Path]]:
+    corpora = [("seeds", SEEDS, SEEDS_GOLD)]
+    if (ARTICLES / "gold.csv").exists():
+        corpora.append(("articles", ARTICLES / "docs", ARTICLES / "gold.csv"))
+    return corpora
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=3.0, help="minimum timing per system (default 3)")
+    args = parser.parse_args(argv)
+
+    peer = _peer()
+    systems: dict[str, tuple[Extractor, Callable[[str], list[Found]]]] = {"this engine": (engine_found, numbers_found)}
+    if peer is None:
+        print("Recognizers-Text is not installed: pip install --require-hashes -r tests/benchmarks/peers.lock")
+    else:
+        systems["Recognizers-Text"] = peer
+
+    names = list(systems)
+    print("| figure | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+
+    conformance = {}
+    for name, (facts, numbers) in systems.items():
+        conformance[name] = score_corpus(CONFORMANCE / "docs", CONFORMANCE / "gold.csv",
+                                         frozenset({"money", "percent", "number"}), facts, numbers)
+    for group in sorted(conformance[names[0]]):
+        cells = [f"{conformance[n][group].recall:.3f} ({conformance[n][group].tp}/"
+                 f"{conformance[n][group].tp + conformance[n][group].fn})" for n in names]
+        print(f"| conformance recall {group} | " + " | ".join(cells) + " |")
+    cells = [f"{total(conformance[n]).recall:.3f}" for n in names]
+    print("| conformance recall, all | " + " | ".join(cells) + " |")
+
+    for corpus, docs, gold in _corpora():
+        for label, kinds in (("money+percent", PEER_KINDS), ("all kinds", ALL_KINDS)):
+            row = []
+            for name, (facts, numbers) in systems.items():
+                if label == "all kinds" and name != "this engine":
+                    row.append("n/a")
+                    continue
+                score = total(score_corpus(docs, gold, kinds, facts, numbers))
+                row.append(f"P {score.precision:.3f} R {score.recall:.3f} F1 {score.f1:.3f}")
+            print(f"| {corpus} gold, {label} | " + " | ".join(row) + " |")
+
+    texts = _texts()
+    size_kb = sum(len(body.encode("utf-8")) for body, _ in texts) / 1024
+    speeds = [_throughput(facts, texts, args.seconds) for facts, _ in systems.values()]
+    print(f"| throughput, KB/s ({len(texts)} texts, {size_kb:.0f} KB) | " + " | ".join(f"{s:,.0f}" for s in speeds)
+          + " |")
+    if len(speeds) > 1:
+        print(f"\nthis engine is {speeds[0] / speeds[1]:,.0f}x the throughput of Recognizers-Text")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
