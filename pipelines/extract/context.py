@@ -104,6 +104,8 @@ class _CueMatcher:
     category_of: dict[str, str]  # lower-cased cue word -> category
     order: dict[str, int]  # category -> rank for ties (listed first wins)
     blockers: dict[str, re.Pattern[str]]  # category -> words that may not follow its cue
+    needs_also: dict[str, str]  # category -> category whose cue must also be in the sentence
+    clause_only: bool  # no fallback to cues elsewhere in the sentence
 
 
 @functools.cache
@@ -120,17 +122,26 @@ def _cue_matcher(lexicon: Lexicon, kind: str) -> _CueMatcher | None:
         category_of=category_of,
         order={category: i for i, category in enumerate(spec["cues"])},
         blockers={c: compile_words(w, anchored="start") for c, w in spec["not_followed_by"].items()},
+        needs_also=spec["needs_also"],
+        clause_only=spec["clause_only"],
     )
 
 
 def _nearest_cue(
-    text: str, lo: int, hi: int, start: int, end: int, cues: _CueMatcher, others: list[tuple[int, int]]
+    text: str, window: tuple[int, int], span: tuple[int, int], cues: _CueMatcher,
+    others: list[tuple[int, int]], sentence_categories: set[str],
 ) -> str | None:
+    """The category of the cue nearest to ``span`` within ``window``; ``others`` are
+    quantities that claim the cues beyond them (empty: no claims)."""
+    start, end = span
     best: tuple[int, int, int, str] | None = None  # (distance, -length, order, category)
-    for match in cues.pattern.finditer(text, lo, hi):
+    for match in cues.pattern.finditer(text, *window):
         if match.start() < end and match.end() > start:
             continue  # inside the quantity itself
         category = cues.category_of[match.group().lower()]
+        required = cues.needs_also.get(category)
+        if required is not None and required not in sentence_categories:
+            continue
         blocker = cues.blockers.get(category)
         if blocker is not None:
             after = match.end()
@@ -151,9 +162,12 @@ def find_category(
     text: str, start: int, end: int, kind: str, sentence: tuple[int, int], others: list[tuple[int, int]],
     lexicon: Lexicon,
 ) -> str:
-    """The category whose cue stands nearest the quantity: first within its clause, then
-    within its sentence; the kind's default when neither has a cue. A cue with another
-    quantity (``others``) between it and this one belongs to that other quantity."""
+    """The category whose cue stands nearest the quantity in its clause (either side), else
+    the nearest cue before it in its sentence; the kind's default when neither has one.
+
+    In the sentence, a cue with another quantity of the kind (``others``) between it and
+    this one belongs to that other quantity; cues after the quantity in another clause
+    describe what comes next, not this number."""
     cues = _cue_matcher(lexicon, kind)
     if cues is not None:
         s_lo, s_hi = sentence
@@ -163,10 +177,12 @@ def find_category(
         hi = end
         while hi < s_hi and not _CLAUSE_BREAK.match(text, hi):
             hi += 1
-        for window in ((lo, hi), (s_lo, s_hi)):
-            category = _nearest_cue(text, window[0], window[1], start, end, cues, others)
-            if category:
-                return category
+        in_sentence = {cues.category_of[m.group().lower()] for m in cues.pattern.finditer(text, s_lo, s_hi)}
+        category = _nearest_cue(text, (lo, hi), (start, end), cues, [], in_sentence)
+        if category is None and not cues.clause_only:
+            category = _nearest_cue(text, (s_lo, start), (start, end), cues, others, in_sentence)
+        if category:
+            return category
     return lexicon.categories[kind]["default"]
 
 

@@ -126,10 +126,15 @@ class _Patterns:
         # 百分之七十, 万分之三, 百分之百: the numerator may be a bare unit too.
         fraction = rf"(?:{arabic}|[{digits}{units}])+{mark}(?:{negative})?(?:{numeral}|[{units}]+)"
         en_words = alternation(list(lex.en_units))
+        multiplicatives = alternation(list(lex.en_multiplicatives))
         self.number = re.compile(
-            rf"(?P<numeral>(?<![A-Za-z0-9_])(?<!\d[.,])(?:(?<![A-Za-z0-9%.)])-|{negative})?"
+            # Digits must not continue a word or a number (H20, 2Q25, v1.2); Chinese numerals may
+            # follow Latin text (MP Materials四億美元).
+            rf"(?P<numeral>(?:(?<![A-Za-z0-9_])(?<!\d[.,])(?=[-\d])|(?![-\d]))"
+            rf"(?:(?<![A-Za-z0-9%.)])-|{negative})?"
             rf"(?:{fraction}|{numeral}(?:(?:{joiner}){signed}{mark}{signed})?))"
-            rf"|(?P<english>(?<![A-Za-z])(?:{en_words})(?:[- ](?:{en_words}))*(?![A-Za-z]))",
+            rf"|(?P<english>(?<![A-Za-z])(?:{en_words})(?:[- ](?:{en_words}))*(?![A-Za-z]))"
+            rf"|(?P<multiplicative>(?<![A-Za-z])(?:{multiplicatives})(?![A-Za-z]))",
             re.IGNORECASE,
         )
         self.en_negative = re.compile(rf"(?<![A-Za-z])(?:{alternation(list(lex.en_negative))})\s+$", re.IGNORECASE)
@@ -291,6 +296,8 @@ class _Scanner:
                 surface = match.group().lower()
                 if surface in self.lex.after_scale_only and not amount.scaled:
                     continue
+                if surface in self.lex.phrase_end_only and text[match.end() : match.end() + 1].isalnum():
+                    continue  # 35,000 块 H100: a measure word, not money
                 code = self.lex.currency_after[surface]
                 if prefix_currency and surface in self.lex.generic_after:
                     code = prefix_currency  # 新台幣100億元: the named currency, not the bare 元
@@ -340,8 +347,26 @@ class _Scanner:
         head = self.text[max(0, match.start() - 4) : match.start()]
         return bool(self.p.ordinal_before.search(head) or self.p.vague_before.search(head))
 
+    def multiplicative_at(self, match: re.Match[str]) -> tuple[Fact | None, int]:
+        """"twice as high": a multiple without digits, only before a comparison."""
+        if not self.p.times_followed_by.match(self.text, match.end() + 1):
+            return None, match.end()
+        value = self.lex.en_multiplicatives[match.group().lower()]
+        return self.record(Fact("multiple", value, value, "x", "", "exact", None, "", match.start(), match.end(), ""))
+
+    def record(self, fact: Fact) -> tuple[Fact, int]:
+        """Keep a fact found by ``fact_at``; its qualifier phrase and its end are remembered."""
+        qualifier, phrase_start = context.find_qualifier(self.text, fact.start_char, fact.end_char, self.lex)
+        if fact.qualifier == "exact":
+            fact = replace(fact, qualifier=qualifier)
+        self.phrase_starts[fact.start_char] = phrase_start
+        self.consumed = fact.end_char
+        return fact, fact.end_char
+
     def fact_at(self, match: re.Match[str]) -> tuple[Fact | None, int]:
         """The fact that starts with this number, and where scanning goes on."""
+        if match.lastgroup == "multiplicative":
+            return self.multiplicative_at(match)
         if self.is_excluded(match):
             return None, match.end()
         prefix = self.currency_prefix(match.start())
@@ -396,17 +421,12 @@ class _Scanner:
             value = value_high = value + coins
         while span_end > span_start and self.text[span_end - 1].isspace():
             span_end -= 1
-        qualifier, phrase_start = context.find_qualifier(self.text, span_start, span_end, self.lex)
-        if qualifier == "exact" and last.more_than:
-            qualifier = "over"
-        fact = Fact(
+        return self.record(Fact(
             quantity_kind=unit.kind, value=value, value_high=value_high, unit=unit.unit,
             category="",  # set by scan(), which knows every other quantity of the text
-            qualifier=qualifier, year=None, text="", start_char=span_start, end_char=span_end, sentence="",
-        )
-        self.phrase_starts[span_start] = phrase_start
-        self.consumed = span_end
-        return fact, span_end
+            qualifier="over" if last.more_than else "exact", year=None, text="", start_char=span_start,
+            end_char=span_end, sentence="",
+        ))
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the compacted text to offsets in the original."""

@@ -123,6 +123,7 @@ class Lexicon:
     zh_approximate: tuple[str, ...]
     zh_vague_before: tuple[str, ...]
     en_negative: tuple[str, ...]
+    en_multiplicatives: dict[str, Decimal]
     en_units: dict[str, int]
     currencies: tuple[Currency, ...]
     currency_before: dict[str, str]  # surface (lower-cased) -> ISO code
@@ -130,6 +131,7 @@ class Lexicon:
     after_scale_only: frozenset[str]
     subunits: dict[str, dict[str, Decimal]]  # ISO code -> coin word -> value in the main unit
     subunit_joiners: tuple[str, ...]
+    phrase_end_only: frozenset[str]
     generic_after: frozenset[str]
     yen_signs: tuple[str, ...]
     jpy_cues: tuple[str, ...]
@@ -233,7 +235,12 @@ def load_lexicon() -> Lexicon:
         for category in [*cues, *not_followed_by]:
             if category not in cues:
                 raise LexiconError(f"categories.yaml {kind}: '{category}' has no cues")
-        category_table[kind] = {"default": spec["default"], "cues": cues, "not_followed_by": not_followed_by}
+        needs_also = dict(spec.get("needs_also") or {})
+        for category, required in needs_also.items():
+            if category not in cues or required not in cues:
+                raise LexiconError(f"categories.yaml {kind}: needs_also {category} -> {required} names no cues")
+        category_table[kind] = {"default": spec["default"], "cues": cues, "not_followed_by": not_followed_by,
+                                "needs_also": needs_also, "clause_only": bool(spec.get("clause_only"))}
 
     yen = currencies.get("yen_sign", {})
     return Lexicon(
@@ -250,6 +257,7 @@ def load_lexicon() -> Lexicon:
         zh_approximate=tuple(_words(numbers, "zh_approximate", "numbers.yaml")),
         zh_vague_before=tuple(_words(numbers, "zh_vague_before", "numbers.yaml")),
         en_negative=tuple(_words(numbers, "en_negative", "numbers.yaml")),
+        en_multiplicatives=_number_table(numbers, "en_multiplicatives", "numbers.yaml"),
         en_units={str(k).lower(): int(v) for k, v in numbers["en_units"].items()},
         currencies=tuple(currency_list),
         currency_before=before,
@@ -258,6 +266,7 @@ def load_lexicon() -> Lexicon:
         subunits={code: _number_table(currencies["subunits"], code, "currencies.yaml")
                   for code in currencies.get("subunits", {})},
         subunit_joiners=tuple(_words(currencies, "subunit_joiners", "currencies.yaml")),
+        phrase_end_only=frozenset(w.lower() for w in _words(currencies, "phrase_end_only", "currencies.yaml")),
         generic_after=frozenset(w.lower() for w in expand_scripts(currencies.get("generic_after", []))),
         yen_signs=tuple(_words(yen, "surfaces", "yen_sign")),
         jpy_cues=tuple(_words(yen, "jpy_cues", "yen_sign")),

@@ -61,4 +61,5 @@ def total(scores: dict[str, Score]) -> Score:
         out.qualifier_ok += s.qualifier_ok
         out.misses += s.misses
         out.false_positives += s.false_positives
+        out.wrong_labels += s.wrong_labels
     return out

@@ -50,6 +50,7 @@ class Score:
     qualifier_ok: int = 0
     misses: list[str] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
+    wrong_labels: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -118,6 +119,9 @@ def score_file(found: list[Found], gold: list[GoldFact], kinds: frozenset[str] =
         score.tp += 1
         score.category_ok += f.category == hit.category
         score.qualifier_ok += f.qualifier == hit.qualifier
+        if (f.category, f.qualifier) != (hit.category, hit.qualifier):
+            score.wrong_labels.append(f"{hit.file}: «{hit.text}» is {hit.category}/{hit.qualifier}, "
+                                      f"got {f.category}/{f.qualifier}")
     for g in gold:
         if g.scored and not g.matched:
             score.fn += 1
