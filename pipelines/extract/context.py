@@ -10,12 +10,14 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pipelines.extract.lexicon import Lexicon, alternation, compile_words
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[」』”’\"')）]*|\n+|\.(?=\s+|$)")
 _CLAUSE_BREAK = re.compile(r"[，,、：:（）()\[\]【】「」『』“”\"]")
+_LATIN = re.compile(r"[A-Za-z]")
 _YEAR = re.compile(r"(?<![\dA-Za-z])(?<!\d[.,])((?:19|20)\d{2})(?![\d%])")
 
 
@@ -100,12 +102,18 @@ def find_qualifier(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[s
 class _CueMatcher:
     """All cue words of one kind in one regex, and what each word means."""
 
-    pattern: re.Pattern[str]
+    patterns: tuple[re.Pattern[str], ...]  # non-Latin cues (fast literal scan), then Latin cues
     category_of: dict[str, str]  # lower-cased cue word -> category
     order: dict[str, int]  # category -> rank for ties (listed first wins)
     blockers: dict[str, re.Pattern[str]]  # category -> words that may not follow its cue
     needs_also: dict[str, str]  # category -> category whose cue must also be in the sentence
     clause_only: bool  # no fallback to cues elsewhere in the sentence
+
+    def matches(self, text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
+        chinese, latin = self.patterns
+        yield from chinese.finditer(text, lo, hi)
+        if _LATIN.search(text, lo, hi):
+            yield from latin.finditer(text, lo, hi)
 
 
 @functools.cache
@@ -117,8 +125,12 @@ def _cue_matcher(lexicon: Lexicon, kind: str) -> _CueMatcher | None:
     for category, words in spec["cues"].items():
         for word in words:
             category_of.setdefault(word.lower(), category)
+    latin = [w for w in category_of if w[:1].isascii()]
+    other = [w for w in category_of if not w[:1].isascii()]
     return _CueMatcher(
-        pattern=compile_words(list(category_of), anchored="start"),
+        # Chinese cues need no case folding nor word boundaries, so their pattern is a plain
+        # alternation that the regex engine scans for quickly; Latin cues only run on Latin text.
+        patterns=(re.compile(alternation(other)), compile_words(latin, anchored="start")),
         category_of=category_of,
         order={category: i for i, category in enumerate(spec["cues"])},
         blockers={c: compile_words(w, anchored="start") for c, w in spec["not_followed_by"].items()},
@@ -129,18 +141,18 @@ def _cue_matcher(lexicon: Lexicon, kind: str) -> _CueMatcher | None:
 
 def _nearest_cue(
     text: str, window: tuple[int, int], span: tuple[int, int], cues: _CueMatcher,
-    others: list[tuple[int, int]], sentence_categories: set[str],
+    others: list[tuple[int, int]], sentence_categories: Callable[[], set[str]],
 ) -> str | None:
     """The category of the cue nearest to ``span`` within ``window``; ``others`` are
     quantities that claim the cues beyond them (empty: no claims)."""
     start, end = span
     best: tuple[int, int, int, str] | None = None  # (distance, -length, order, category)
-    for match in cues.pattern.finditer(text, *window):
+    for match in cues.matches(text, *window):
         if match.start() < end and match.end() > start:
             continue  # inside the quantity itself
         category = cues.category_of[match.group().lower()]
         required = cues.needs_also.get(category)
-        if required is not None and required not in sentence_categories:
+        if required is not None and required not in sentence_categories():
             continue
         blocker = cues.blockers.get(category)
         if blocker is not None:
@@ -177,7 +189,13 @@ def find_category(
         hi = end
         while hi < s_hi and not _CLAUSE_BREAK.match(text, hi):
             hi += 1
-        in_sentence = {cues.category_of[m.group().lower()] for m in cues.pattern.finditer(text, s_lo, s_hi)}
+        found: list[set[str]] = []
+
+        def in_sentence() -> set[str]:  # read once, and only when a cue needs another category's cue
+            if not found:
+                found.append({cues.category_of[m.group().lower()] for m in cues.matches(text, s_lo, s_hi)})
+            return found[0]
+
         category = _nearest_cue(text, (lo, hi), (start, end), cues, [], in_sentence)
         if category is None and not cues.clause_only:
             category = _nearest_cue(text, (s_lo, start), (start, end), cues, others, in_sentence)

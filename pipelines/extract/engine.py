@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -26,11 +27,13 @@ from pipelines.extract.numerals import (
     normalize_width,
     parse_arabic,
     parse_chinese,
+    parse_compact,
     parse_english_words,
 )
 
 _RANGE_SEPARATORS = ["-", "–", "—", "~", "～", "〜", "至", "到", "to"]
 _ASCII_WORD_CHAR = re.compile(r"[A-Za-z0-9]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f]")
 _INNER_SPACE = re.compile(r"[ \t]+")
 _PLAIN_ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
@@ -67,6 +70,20 @@ class _Amount:
     more_than: bool  # 十多万, 10多亿: the text says "over"
     per_hundred: bool = False  # 百分之七, 千分之2.4: a fraction that is a percent
     fraction: bool = False  # 三分之一: a fraction that is no percent (optional, never a fact)
+
+
+@dataclass
+class _Draft:
+    """A quantity found by the scan, in compacted-text offsets, before its context is read."""
+
+    quantity_kind: str
+    value: Decimal
+    value_high: Decimal
+    unit: str
+    qualifier: str
+    start: int
+    end: int
+    phrase_start: int = 0  # where its qualifier phrase begins (约, over ...)
 
 
 @dataclass(frozen=True)
@@ -118,13 +135,15 @@ class _Patterns:
         negative = alternation(list(lex.zh_negative))
         joiner = alternation(list(lex.zh_fraction_joiner))
         mark = re.escape(lex.zh_fraction_mark)
-        arabic = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+        # Atomic groups and possessive repeats: a run of digits has one reading, so the engine
+        # never retries the exponentially many ways to split it (no catastrophic backtracking).
+        arabic = r"(?>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?)"
         big_units = re.escape("".join(lex.zh_big_units))
-        numeral = (rf"(?:{arabic}|[{digits}{tens}])(?:{arabic}|[{digits}{units}]|[{approx}](?=[{units}]))*"
-                   rf"[{approx}]?(?:[{point}][{digits}0-9]+[{big_units}]*)?")
+        numeral = (rf"(?:{arabic}|[{digits}{tens}])(?:{arabic}|[{digits}{units}]|[{approx}](?=[{units}]))*+"
+                   rf"[{approx}]?(?:[{point}][{digits}0-9]++[{big_units}]*+)?")
         signed = rf"(?:{negative})?{numeral}"
         # 百分之七十, 万分之三, 百分之百: the numerator may be a bare unit too.
-        fraction = rf"(?:{arabic}|[{digits}{units}])+{mark}(?:{negative})?(?:{numeral}|[{units}]+)"
+        fraction = rf"(?:{arabic}|[{digits}{units}])++{mark}(?:{negative})?(?:{numeral}|[{units}]++)"
         en_words = alternation(list(lex.en_units))
         multiplicatives = alternation(list(lex.en_multiplicatives))
         self.number = re.compile(
@@ -137,6 +156,10 @@ class _Patterns:
             rf"|(?P<multiplicative>(?<![A-Za-z])(?:{multiplicatives})(?![A-Za-z]))",
             re.IGNORECASE,
         )
+        # Where a number can start: a cheap scan, then the full pattern is tried only there.
+        starts = re.escape("".join([*lex.zh_digits, *lex.zh_small_units, *lex.zh_big_units, *lex.zh_negative]))
+        self.numeral_start = re.compile(rf"[0-9{starts}-]")
+        self.word_start = re.compile(rf"\b(?:{en_words}|{multiplicatives})\b", re.IGNORECASE)
         self.en_negative = re.compile(rf"(?<![A-Za-z])(?:{alternation(list(lex.en_negative))})\s+$", re.IGNORECASE)
         self.en_scale = re.compile(rf"[ -]?(?P<scale>{alternation(list(lex.en_scales))})(?![A-Za-z])", re.IGNORECASE)
         self.en_abbreviation = re.compile(
@@ -175,6 +198,16 @@ class _Patterns:
         self.ordinal_before = compile_words(list(lex.ordinal_before), anchored="end")
         self.vague_before = compile_words(list(lex.zh_vague_before), anchored="end")
         self.jpy_cues = compile_words(list(lex.jpy_cues), anchored="start")
+        # First characters of everything that may follow a number and last characters of
+        # everything that may precede it: a number with neither is no fact, unparsed.
+        followers = [*kinds["percent"]["after"], *kinds["percent"]["basis_points_after"],
+                     *kinds["percent"]["tenths_after"], *kinds["multiple"]["after"], *kinds["multiple"]["times_words"],
+                     *lex.currency_after, *kinds["people"]["classifiers"], *kinds["people"]["nouns"],
+                     *kinds["people"]["weak_nouns"], *kinds["people"]["counters_after_noun"], *lex.en_scales,
+                     *lex.en_abbreviations, *lex.en_abbreviations_money_only, *_RANGE_SEPARATORS, "and"]
+        self.follower_chars = frozenset(w[:1].lower() for w in followers)
+        preceders = [*lex.currency_before, *lex.yen_signs, *kinds["percent"]["before"], *lex.en_negative]
+        self.preceder_chars = frozenset(w[-1:].lower() for w in preceders)
         self.cny_cues = compile_words(list(lex.cny_cues), anchored="start")
 
 
@@ -193,8 +226,8 @@ class _Scanner:
         self.lex = lex
         self.p = _patterns(lex)
         self.sentences = context.split_sentences(self.text, lex)
-        self.phrase_starts: dict[int, int] = {}  # fact start -> start of its qualifier phrase
         self.consumed = 0  # end of the last fact: text before it belongs to that fact
+        self.has_latin = not self.text.isascii() and _LATIN_LETTER.search(self.text) is not None or self.text.isascii()
 
     # -- numbers -----------------------------------------------------------------------
     def amount_at(self, match: re.Match[str], money_prefix: bool) -> _Amount | None:
@@ -206,7 +239,7 @@ class _Scanner:
         if kind == "numeral" and _PLAIN_ARABIC.fullmatch(surface):  # the common case, parsed directly
             value, factor, more_than = parse_arabic(surface), Decimal(1), False
         elif kind == "numeral":
-            numeral = parse_chinese(surface, self.lex)
+            numeral = parse_compact(surface, self.lex)
             if numeral is None:
                 return None
             value, factor, more_than = numeral.value, numeral.factor, numeral.approximate
@@ -343,31 +376,44 @@ class _Scanner:
         return total, end
 
     # -- one candidate -----------------------------------------------------------------
+    def cannot_be_fact(self, match: re.Match[str]) -> bool:
+        """True when nothing that makes a fact can stand after or before this number; a
+        cheap test that spares parsing most numbers of a text (years, 一个, 统一, [13])."""
+        if self.lex.zh_fraction_mark in match.group():
+            return False  # 百分之七: a percent by itself
+        after = match.end()
+        while after < len(self.text) and self.text[after].isspace():
+            after += 1
+        before = match.start()
+        while before > 0 and self.text[before - 1].isspace():
+            before -= 1
+        return (self.text[after : after + 1].lower() not in self.p.follower_chars
+                and self.text[before - 1 : before].lower() not in self.p.preceder_chars)
+
     def is_excluded(self, match: re.Match[str]) -> bool:
         head = self.text[max(0, match.start() - 4) : match.start()]
         return bool(self.p.ordinal_before.search(head) or self.p.vague_before.search(head))
 
-    def multiplicative_at(self, match: re.Match[str]) -> tuple[Fact | None, int]:
+    def multiplicative_at(self, match: re.Match[str]) -> tuple[_Draft | None, int]:
         """"twice as high": a multiple without digits, only before a comparison."""
         if not self.p.times_followed_by.match(self.text, match.end() + 1):
             return None, match.end()
         value = self.lex.en_multiplicatives[match.group().lower()]
-        return self.record(Fact("multiple", value, value, "x", "", "exact", None, "", match.start(), match.end(), ""))
+        return self.record(_Draft("multiple", value, value, "x", "exact", match.start(), match.end()))
 
-    def record(self, fact: Fact) -> tuple[Fact, int]:
-        """Keep a fact found by ``fact_at``; its qualifier phrase and its end are remembered."""
-        qualifier, phrase_start = context.find_qualifier(self.text, fact.start_char, fact.end_char, self.lex)
-        if fact.qualifier == "exact":
-            fact = replace(fact, qualifier=qualifier)
-        self.phrase_starts[fact.start_char] = phrase_start
-        self.consumed = fact.end_char
-        return fact, fact.end_char
+    def record(self, draft: _Draft) -> tuple[_Draft, int]:
+        """Keep a quantity found by ``fact_at`` with its qualifier; scanning goes on after it."""
+        qualifier, draft.phrase_start = context.find_qualifier(self.text, draft.start, draft.end, self.lex)
+        if draft.qualifier == "exact":
+            draft.qualifier = qualifier
+        self.consumed = draft.end
+        return draft, draft.end
 
-    def fact_at(self, match: re.Match[str]) -> tuple[Fact | None, int]:
+    def fact_at(self, match: re.Match[str]) -> tuple[_Draft | None, int]:
         """The fact that starts with this number, and where scanning goes on."""
         if match.lastgroup == "multiplicative":
             return self.multiplicative_at(match)
-        if self.is_excluded(match):
+        if self.cannot_be_fact(match) or self.is_excluded(match):
             return None, match.end()
         prefix = self.currency_prefix(match.start())
         prefix_code = prefix[0] if prefix else None
@@ -421,12 +467,23 @@ class _Scanner:
             value = value_high = value + coins
         while span_end > span_start and self.text[span_end - 1].isspace():
             span_end -= 1
-        return self.record(Fact(
-            quantity_kind=unit.kind, value=value, value_high=value_high, unit=unit.unit,
-            category="",  # set by scan(), which knows every other quantity of the text
-            qualifier="over" if last.more_than else "exact", year=None, text="", start_char=span_start,
-            end_char=span_end, sentence="",
-        ))
+        return self.record(_Draft(unit.kind, value, value_high, unit.unit, "over" if last.more_than else "exact",
+                                  span_start, span_end))
+
+    def numbers(self) -> Iterator[re.Match[str]]:
+        """Every match of the number pattern, left to right, as ``search`` would find them:
+        the pattern is tried only where a cheap scan says a number may start."""
+        starts = [m.start() for m in self.p.numeral_start.finditer(self.text)]
+        if self.has_latin:
+            starts = sorted(starts + [m.start() for m in self.p.word_start.finditer(self.text)])
+        end = -1
+        for start in starts:
+            if start < end:
+                continue
+            match = self.p.number.match(self.text, start)
+            if match is not None:
+                end = match.end()
+                yield match
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the compacted text to offsets in the original."""
@@ -435,38 +492,40 @@ class _Scanner:
         return self.index[start], self.index[end - 1] + 1
 
     def scan(self) -> list[Fact]:
-        facts: list[Fact] = []
+        drafts: list[_Draft] = []
         pos = 0
-        while True:
-            match = self.p.number.search(self.text, pos)
-            if match is None:
-                break
-            fact, next_pos = self.fact_at(match)
-            if fact is not None:
-                facts.append(fact)
+        for match in self.numbers():
+            if match.start() < pos:
+                continue
+            draft, next_pos = self.fact_at(match)
+            if draft is not None:
+                drafts.append(draft)
             pos = max(next_pos, match.end())
-        taken = [(f.start_char, f.end_char) for f in facts]
-        out: list[Fact] = []
-        for f in facts:
-            sentence = self.sentences.around(f.start_char)
-            phrase_start = self.phrase_starts[f.start_char]
-            previous = facts[len(out) - 1] if out else None
-            if previous and previous.quantity_kind == f.quantity_kind and context.is_restatement(
-                self.text, previous.end_char, phrase_start, self.lex
+        # Context needs every quantity of the text: a cue beyond another quantity is that one's.
+        taken = [(d.start, d.end) for d in drafts]
+        facts: list[Fact] = []
+        for i, d in enumerate(drafts):
+            sentence = self.sentences.around(d.start)
+            previous = drafts[i - 1] if i else None
+            if previous and previous.quantity_kind == d.quantity_kind and context.is_restatement(
+                self.text, previous.end, d.phrase_start, self.lex
             ):
-                category = out[-1].category  # 1万亿韩元（约合人民币54.5亿元）: the same amount again
+                category = facts[-1].category  # 1万亿韩元（约合人民币54.5亿元）: the same amount again
             else:
-                others = [(o.start_char, o.end_char) for o in facts if o is not f and o.quantity_kind == f.quantity_kind]
+                others = [(o.start, o.end) for o in drafts if o is not d and o.quantity_kind == d.quantity_kind]
                 category = context.find_category(
-                    self.text, phrase_start, f.end_char, f.quantity_kind, sentence, others, self.lex
+                    self.text, d.phrase_start, d.end, d.quantity_kind, sentence, others, self.lex
                 )
-            year = context.find_year(self.text, sentence, taken, f.start_char)
-            start, end = self.to_source(f.start_char, f.end_char)
+            start, end = self.to_source(d.start, d.end)
             s_lo, s_hi = context.trimmed(self.text, *sentence)
             s_lo, s_hi = self.to_source(s_lo, s_hi) if s_hi > s_lo else (start, end)
-            out.append(replace(f, category=category, year=year, text=self.source[start:end], start_char=start,
-                               end_char=end, sentence=self.source[s_lo:s_hi]))
-        return out
+            facts.append(Fact(
+                quantity_kind=d.quantity_kind, value=d.value, value_high=d.value_high, unit=d.unit,
+                category=category, qualifier=d.qualifier,
+                year=context.find_year(self.text, sentence, taken, d.start),
+                text=self.source[start:end], start_char=start, end_char=end, sentence=self.source[s_lo:s_hi],
+            ))
+        return facts
 
 
 @dataclass(frozen=True)
@@ -483,7 +542,7 @@ def find_numbers(text: str, lexicon: Lexicon | None = None) -> list[NumberMentio
     """Every number of ``text`` (Arabic, Chinese, English words, with scale words), facts or not."""
     scanner = _Scanner(text, None, lexicon or load_lexicon())
     found = []
-    for match in scanner.p.number.finditer(scanner.text):
+    for match in scanner.numbers():
         amount = scanner.amount_at(match, money_prefix=False)
         if amount is not None:
             start, end = scanner.to_source(amount.start, amount.end)

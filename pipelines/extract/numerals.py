@@ -32,6 +32,7 @@ _FULL_WIDTH[0x00A0] = 0x20  # no-break space
 _FULL_WIDTH[0x2212] = 0x2D  # minus sign
 _ARABIC = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?")
 _SPACE = re.compile(r"\s+")
+_TOKEN = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?|.")
 
 
 def normalize_width(text: str) -> str:
@@ -53,7 +54,7 @@ class Numeral:
 
 def _integer(surface: str, lex: Lexicon, bare_unit: bool = False) -> tuple[Decimal, bool] | None:
     """The integer part of a Chinese or mixed numeral: (value, approximate)."""
-    tokens = [m.group() for m in re.finditer(r"\d+(?:[,，]\d{3})*(?:\.\d+)?|.", surface)]
+    tokens = _TOKEN.findall(surface)
     if not tokens:
         return None
     approximate = False
@@ -161,9 +162,13 @@ def parse_chinese(surface: str, lex: Lexicon) -> Numeral | None:
     ``一百二十万`` -> 1200000, ``五十四点五亿`` -> 5450000000, ``4.78萬億`` -> 4.78 x 10^12,
     ``三百五又三分之一`` -> 350.33..., ``百分之七点四`` -> 0.074.
     """
-    surface = _SPACE.sub("", normalize_width(surface))
-    for bad in ("倆",):
-        surface = surface.replace(bad, "两")
+    return parse_compact(_SPACE.sub("", normalize_width(surface)), lex)
+
+
+def parse_compact(surface: str, lex: Lexicon) -> Numeral | None:
+    """``parse_chinese`` for a surface already width-folded and without spaces (the engine's)."""
+    if _ARABIC.fullmatch(surface):
+        return Numeral(parse_arabic(surface), Decimal(1), False)
     mark = lex.zh_fraction_mark
     if mark in surface:
         whole = Decimal(0)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,3 +33,13 @@ def test_facts_do_not_overlap(text):
     facts = extract_facts(text)
     for earlier, later in zip(facts, facts[1:], strict=False):
         assert earlier.end_char <= later.start_char
+
+
+@pytest.mark.parametrize("text", ["1" * 5000 + "x", "一" * 5000 + "亿", "1," * 3000 + "5%", "百" * 3000 + "分之",
+                                  "8 " * 3000 + "percent", "二十" * 2000 + "倍"])
+def test_long_runs_finish(text):
+    """No catastrophic backtracking: 30 digits once took minutes (nested repeats)."""
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (extract_facts(text), done.set()), daemon=True)
+    worker.start()
+    assert done.wait(timeout=60), "extraction did not finish: catastrophic regex backtracking?"
