@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pipelines.extract.lexicon import Lexicon, alternation, compile_words
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[」』”’\"')）]*|\n+|\.(?=\s+|$)")
-_CLAUSE_BREAK = re.compile(r"[，,、：:（）()\[\]【】「」『』“”\"]")
+# Brackets do not end a clause: 提供64亿美元(约464.64亿元人民币)的补贴 is one phrase.
+_CLAUSE_BREAK = re.compile(r"[，,、：:「」『』“”\"]")
 _LATIN = re.compile(r"[A-Za-z]")
 _YEAR = re.compile(r"(?<![\dA-Za-z])(?<!\d[.,])((?:19|20)\d{2})(?![\d%])")
 

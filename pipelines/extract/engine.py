@@ -183,6 +183,7 @@ class _Patterns:
         self.times_followed_by = compile_words(kinds["multiple"]["times_followed_by"], anchored="start")
         self.currency_before = compile_words(list(lex.currency_before), anchored="end")
         self.currency_after = compile_words(list(lex.currency_after), anchored="start")
+        self.case_folded_before = {w.lower(): w for w in lex.case_sensitive_before}
         self.yen_sign = compile_words(list(lex.yen_signs), anchored="end")
         self.subunits = {code: compile_words(list(words), anchored="start") for code, words in lex.subunits.items()}
         self.subunit_joiner = compile_words(list(lex.subunit_joiners), anchored="start")
@@ -194,7 +195,17 @@ class _Patterns:
             rf"(?:{alternation(kinds['people']['nouns'])})\s*(?:{qualifier_cues})?\s*$", re.IGNORECASE
         )
         self.people_weak = compile_words(kinds["people"]["weak_nouns"], anchored="start")
-        self.people_cue = compile_words(kinds["people"]["weak_needs_cue"], anchored="start")
+        self.people_cue = compile_words([*kinds["people"]["weak_needs_cue"], *kinds["people"]["nouns"]],
+                                        anchored="start")
+        words, chars = int(kinds["people"]["max_modifier_words"]), int(kinds["people"]["max_modifier_chars"])
+        # Modifiers between a number and its head-count noun: Latin words (not "of", "and"...
+        # which start a new phrase) or a few Chinese characters after a measure word.
+        latin_nouns = alternation([w for w in kinds["people"]["nouns"] if w[:1].isascii()])
+        self.people_latin_modifiers = re.compile(
+            rf"(?:(?!(?:of|and|or|in|at|to|for|the)\b)[A-Za-z][A-Za-z-]* ){{1,{words}}}?(?=(?:{latin_nouns})\b)",
+            re.IGNORECASE,
+        )
+        self.people_han_modifiers = re.compile(rf"[\u4e00-\u9fff]{{1,{chars}}}?(?={alternation(kinds['people']['nouns'])})")
         self.ordinal_before = compile_words(list(lex.ordinal_before), anchored="end")
         self.vague_before = compile_words(list(lex.zh_vague_before), anchored="end")
         self.jpy_cues = compile_words(list(lex.jpy_cues), anchored="start")
@@ -280,6 +291,10 @@ class _Scanner:
             return None
         offset = start - len(head)
         match = self.p.currency_before.search(stripped)
+        if match and self.p.case_folded_before.get(match.group().lower(), match.group()) != match.group():
+            # "a $30 million": an article and a dollar sign, not the Australian dollar.
+            offset += match.start() + 1
+            match = self.p.currency_before.search(stripped[match.start() + 1 :])
         if match:
             return self.lex.currency_before[match.group().lower()], offset + match.start()
         match = self.p.yen_sign.search(stripped)
@@ -345,6 +360,11 @@ class _Scanner:
         classifier = self.p.people_classifier.match(self.text, pos)
         noun_pos = classifier.end() if classifier else pos
         noun = self.p.people_nouns.match(self.text, noun_pos)
+        if noun is None:  # 17,000 American jobs; 17000 个建筑行业工作岗位
+            modifiers = (self.p.people_han_modifiers.match(self.text, noun_pos) if classifier
+                         else self.p.people_latin_modifiers.match(self.text, noun_pos))
+            if modifiers:
+                noun = self.p.people_nouns.match(self.text, modifiers.end())
         if noun:
             return _Unit("people", "persons", noun.end())
         counter = self.p.people_counter.match(self.text, pos)

@@ -132,6 +132,7 @@ class Lexicon:
     subunits: dict[str, dict[str, Decimal]]  # ISO code -> coin word -> value in the main unit
     subunit_joiners: tuple[str, ...]
     phrase_end_only: frozenset[str]
+    case_sensitive_before: frozenset[str]
     generic_after: frozenset[str]
     yen_signs: tuple[str, ...]
     jpy_cues: tuple[str, ...]
@@ -267,6 +268,7 @@ def load_lexicon() -> Lexicon:
                   for code in currencies.get("subunits", {})},
         subunit_joiners=tuple(_words(currencies, "subunit_joiners", "currencies.yaml")),
         phrase_end_only=frozenset(w.lower() for w in _words(currencies, "phrase_end_only", "currencies.yaml")),
+        case_sensitive_before=frozenset(_words(currencies, "case_sensitive_before", "currencies.yaml")),
         generic_after=frozenset(w.lower() for w in expand_scripts(currencies.get("generic_after", []))),
         yen_signs=tuple(_words(yen, "surfaces", "yen_sign")),
         jpy_cues=tuple(_words(yen, "jpy_cues", "yen_sign")),

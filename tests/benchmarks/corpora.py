@@ -19,6 +19,7 @@ CONFORMANCE = FIXTURES / "conformance"
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEEDS_GOLD = FIXTURES / "gold" / "seeds_gold.csv"
 ARTICLES = FIXTURES / "articles"
+HELDOUT = FIXTURES / "articles_heldout"
 
 
 def group_of(file: str) -> str:

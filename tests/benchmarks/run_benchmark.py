@@ -24,6 +24,7 @@ from pipelines.ingest.records import parse_document
 from tests.benchmarks.corpora import (
     ARTICLES,
     CONFORMANCE,
+    HELDOUT,
     SEEDS,
     SEEDS_GOLD,
     engine_found,
@@ -83,8 +84,9 @@ def _peer():
 def _texts() -> list[tuple[str, str | None]]:
     """Every body the benchmark reads: conformance documents, seeds, collected articles."""
     paths = sorted((CONFORMANCE / "docs").iterdir()) + sorted(SEEDS.iterdir())
-    if (ARTICLES / "docs").is_dir():
-        paths += sorted((ARTICLES / "docs").iterdir())
+    for folder in (ARTICLES, HELDOUT):
+        if (folder / "docs").is_dir():
+            paths += sorted((folder / "docs").iterdir())
     texts = []
     for path in paths:
         document = parse_document(path.name, path.read_bytes())
@@ -109,8 +111,9 @@ def _throughput(extract: Extractor, texts: list[tuple[str, str | None]], min_sec
 
 def _corpora() -> list[tuple[str, Path, Path]]:
     corpora = [("seeds", SEEDS, SEEDS_GOLD)]
-    if (ARTICLES / "gold.csv").exists():
-        corpora.append(("articles", ARTICLES / "docs", ARTICLES / "gold.csv"))
+    for name, folder in (("articles", ARTICLES), ("held-out articles", HELDOUT)):
+        if (folder / "gold.csv").exists():
+            corpora.append((name, folder / "docs", folder / "gold.csv"))
     return corpora
 
 
