@@ -19,6 +19,8 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]+[」』”’\"')）]*|\n+|\.(?=\
 # Brackets do not end a clause: 提供64亿美元(约464.64亿元人民币)的补贴 is one phrase.
 _CLAUSE_BREAK = re.compile(r"[，,、：:「」『』“”\"]")
 _LATIN = re.compile(r"[A-Za-z]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_ABBREVIATION_RUN = re.compile(r"[A-Za-z.]+$")
 _YEAR = re.compile(r"(?<![\dA-Za-z])(?<!\d[.,])((?:19|20)\d{2})(?![\d%])")
 
 
@@ -35,16 +37,22 @@ class Sentences:
         return self.starts[i], self.ends[i]
 
 
+@functools.cache
+def _abbreviations(lexicon: Lexicon) -> frozenset[str]:
+    return frozenset(lexicon.sentence_abbreviations)
+
+
 def split_sentences(text: str, lexicon: Lexicon) -> Sentences:
     """Sentence spans: ends at 。！？；!?; a newline, or a full stop before a space that
     does not close an abbreviation (U.S., Inc.) or a decimal number."""
     starts: list[int] = []
     ends: list[int] = []
     start = 0
+    abbreviations = _abbreviations(lexicon)
     for match in _SENTENCE_END.finditer(text):
         if match.group().startswith("."):
-            head = text[max(0, match.start() - 6) : match.end()]
-            if any(head.endswith(abbr) for abbr in lexicon.sentence_abbreviations):
+            run = _ABBREVIATION_RUN.search(text, max(0, match.start() - 8), match.end())
+            if run and run.group() in abbreviations:
                 continue
         end = match.end()
         if text[start:end].strip():
@@ -103,18 +111,35 @@ def find_qualifier(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[s
 class _CueMatcher:
     """All cue words of one kind in one regex, and what each word means."""
 
-    patterns: tuple[re.Pattern[str], ...]  # non-Latin cues (fast literal scan), then Latin cues
+    chinese: re.Pattern[str]  # non-Latin cues: a plain alternation the regex engine scans quickly
+    latin_words: int  # the most words in one Latin cue ("year over year" = 3)
+    phrase_heads: frozenset[str]  # first words of the Latin cues of several words
     category_of: dict[str, str]  # lower-cased cue word -> category
     order: dict[str, int]  # category -> rank for ties (listed first wins)
     blockers: dict[str, re.Pattern[str]]  # category -> words that may not follow its cue
     needs_also: dict[str, str]  # category -> category whose cue must also be in the sentence
     clause_only: bool  # no fallback to cues elsewhere in the sentence
 
-    def matches(self, text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
-        chinese, latin = self.patterns
-        yield from chinese.finditer(text, lo, hi)
-        if _LATIN.search(text, lo, hi):
-            yield from latin.finditer(text, lo, hi)
+    def matches(self, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, str]]:
+        """(start, end, cue) of every cue in text[lo:hi], longest first where they overlap."""
+        for match in self.chinese.finditer(text, lo, hi):
+            yield match.start(), match.end(), match.group()
+        # Latin cues by dictionary over the words, so that hundreds of cues cost one scan.
+        lowered = text[lo:hi].lower()
+        words = [(m.start(), m.end()) for m in _LATIN_WORD.finditer(lowered)]
+        i = 0
+        while i < len(words):
+            start, end = words[i]
+            n = 1
+            if lowered[start:end] in self.phrase_heads:  # a cue of several words may start here
+                for n in range(min(self.latin_words, len(words) - i), 0, -1):
+                    end = words[i + n - 1][1]
+                    if lowered[start:end] in self.category_of:
+                        break
+            cue = lowered[start:end]
+            if cue in self.category_of:
+                yield lo + start, lo + end, cue
+            i += n
 
 
 @functools.cache
@@ -129,9 +154,9 @@ def _cue_matcher(lexicon: Lexicon, kind: str) -> _CueMatcher | None:
     latin = [w for w in category_of if w[:1].isascii()]
     other = [w for w in category_of if not w[:1].isascii()]
     return _CueMatcher(
-        # Chinese cues need no case folding nor word boundaries, so their pattern is a plain
-        # alternation that the regex engine scans for quickly; Latin cues only run on Latin text.
-        patterns=(re.compile(alternation(other)), compile_words(latin, anchored="start")),
+        chinese=re.compile(alternation(other)),
+        latin_words=max((len(_LATIN_WORD.findall(w)) for w in latin), default=0),
+        phrase_heads=frozenset(_LATIN_WORD.findall(w)[0] for w in latin if len(_LATIN_WORD.findall(w)) > 1),
         category_of=category_of,
         order={category: i for i, category in enumerate(spec["cues"])},
         blockers={c: compile_words(w, anchored="start") for c, w in spec["not_followed_by"].items()},
@@ -148,24 +173,24 @@ def _nearest_cue(
     quantities that claim the cues beyond them (empty: no claims)."""
     start, end = span
     best: tuple[int, int, int, str] | None = None  # (distance, -length, order, category)
-    for match in cues.matches(text, *window):
-        if match.start() < end and match.end() > start:
+    for cue_start, cue_end, cue in cues.matches(text, *window):
+        if cue_start < end and cue_end > start:
             continue  # inside the quantity itself
-        category = cues.category_of[match.group().lower()]
+        category = cues.category_of[cue]
         required = cues.needs_also.get(category)
         if required is not None and required not in sentence_categories():
             continue
         blocker = cues.blockers.get(category)
         if blocker is not None:
-            after = match.end()
+            after = cue_end
             while after < len(text) and text[after] == " ":
                 after += 1
             if blocker.match(text, after):
                 continue
-        gap = (match.end(), start) if match.end() <= start else (end, match.start())
+        gap = (cue_end, start) if cue_end <= start else (end, cue_start)
         if any(gap[0] <= o_start and o_end <= gap[1] for o_start, o_end in others):
             continue  # another quantity stands between: the cue is that one's
-        key = (gap[1] - gap[0], -(match.end() - match.start()), cues.order[category], category)
+        key = (gap[1] - gap[0], -(cue_end - cue_start), cues.order[category], category)
         if best is None or key < best:
             best = key
     return best[3] if best else None
@@ -194,7 +219,7 @@ def find_category(
 
         def in_sentence() -> set[str]:  # read once, and only when a cue needs another category's cue
             if not found:
-                found.append({cues.category_of[m.group().lower()] for m in cues.matches(text, s_lo, s_hi)})
+                found.append({cues.category_of[cue] for _, _, cue in cues.matches(text, s_lo, s_hi)})
             return found[0]
 
         category = _nearest_cue(text, (lo, hi), (start, end), cues, [], in_sentence)

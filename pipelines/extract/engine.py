@@ -34,6 +34,7 @@ from pipelines.extract.numerals import (
 _RANGE_SEPARATORS = ["-", "–", "—", "~", "～", "〜", "至", "到", "to"]
 _ASCII_WORD_CHAR = re.compile(r"[A-Za-z0-9]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
+_WIDE = re.compile(r"[\uff01-\uff5e\u3000\u00a0\u2212]")  # what normalize_width folds
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f]")
 _INNER_SPACE = re.compile(r"[ \t]+")
 _PLAIN_ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
@@ -103,7 +104,7 @@ def compact(text: str) -> tuple[str, list[int] | None]:
     spaces between Latin words and digits stay. Newlines always stay. The offsets are None
     when nothing was removed (the common case): then they are the identity.
     """
-    folded = normalize_width(_FULL_WIDTH_COMMA.sub(",", text))
+    folded = normalize_width(_FULL_WIDTH_COMMA.sub(",", text)) if _WIDE.search(text) else text
     if not _SPACE_BY_HAN.search(folded):
         return folded, None
     kept: list[str] = []
@@ -236,9 +237,13 @@ class _Scanner:
         self.language = language or ""
         self.lex = lex
         self.p = _patterns(lex)
-        self.sentences = context.split_sentences(self.text, lex)
         self.consumed = 0  # end of the last fact: text before it belongs to that fact
         self.has_latin = not self.text.isascii() and _LATIN_LETTER.search(self.text) is not None or self.text.isascii()
+
+    @functools.cached_property
+    def sentences(self) -> context.Sentences:
+        """Sentence bounds, computed when first needed: most texts' numbers are no facts."""
+        return context.split_sentences(self.text, self.lex)
 
     # -- numbers -----------------------------------------------------------------------
     def amount_at(self, match: re.Match[str], money_prefix: bool) -> _Amount | None:
@@ -442,8 +447,9 @@ class _Scanner:
             return None, match.end()
         span_start = prefix[1] if prefix else low.start
         head = self.text[max(self.consumed, low.start - 20) : low.start]
-        word_percent = self.p.percent_before.search(head)  # "percent of 10"
-        negative = self.p.en_negative.search(head)  # "minus five percent"
+        spaced = head[-1:].isspace()  # the word forms below all end in a space
+        word_percent = self.p.percent_before.search(head) if spaced else None  # "percent of 10"
+        negative = self.p.en_negative.search(head) if spaced else None  # "minus five percent"
         if word_percent:
             span_start = low.start - (len(head) - word_percent.start())
         if negative and not word_percent:
@@ -454,7 +460,7 @@ class _Scanner:
         # A range: 30-40%, 30%至40%, 5至7亿美元, $5-7 billion, between 5 and 7 billion, 百分之三十到百分之四十.
         first_unit = None if low.per_hundred else self.p.percent_after.match(self.text, low.end)
         after_low = first_unit.end() if first_unit else low.end
-        between = self.p.between_before.search(self.text[max(0, low.start - 10) : low.start])
+        between = self.p.between_before.search(self.text[max(0, low.start - 10) : low.start]) if spaced else None
         separator = (self.p.between_and if between else self.p.range_separator).match(self.text, after_low)
         if separator:
             pos = separator.end()

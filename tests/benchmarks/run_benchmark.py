@@ -94,19 +94,28 @@ def _texts() -> list[tuple[str, str | None]]:
     return texts
 
 
-def _throughput(extract: Extractor, texts: list[tuple[str, str | None]], min_seconds: float) -> float:
-    """KB/s over repeated passes, after one untimed pass (lexicons, compiled models)."""
-    size = sum(len(body.encode("utf-8")) for body, _ in texts)
+def _one_pass(extract: Extractor, texts: list[tuple[str, str | None]]) -> float:
+    started = time.perf_counter()
     for body, language in texts:
         extract(body, language)
-    rounds, started = 0, time.perf_counter()
-    while True:
-        for body, language in texts:
-            extract(body, language)
-        rounds += 1
-        elapsed = time.perf_counter() - started
-        if elapsed >= min_seconds:
-            return size * rounds / elapsed / 1024
+    return time.perf_counter() - started
+
+
+def _throughputs(extractors: list[Extractor], texts: list[tuple[str, str | None]], min_seconds: float) -> list[float]:
+    """KB/s of each extractor over the same texts, after one untimed pass (lexicons, compiled
+    models). Time slices alternate between the systems (each repeats its passes for about a
+    second per slice) so that a slow spell of a noisy machine falls on all of them alike."""
+    size = sum(len(body.encode("utf-8")) for body, _ in texts)
+    pass_seconds = [max(_one_pass(extract, texts), 1e-6) for extract in extractors]
+    repeats = [max(1, round(1.0 / seconds)) for seconds in pass_seconds]
+    elapsed = [0.0] * len(extractors)
+    passes = [0] * len(extractors)
+    while min(elapsed) < min_seconds:
+        for i, extract in enumerate(extractors):
+            for _ in range(repeats[i]):
+                elapsed[i] += _one_pass(extract, texts)
+                passes[i] += 1
+    return [size * n / e / 1024 for n, e in zip(passes, elapsed, strict=True)]
 
 
 def _corpora() -> list[tuple[str, Path, Path]]:
@@ -157,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
 
     texts = _texts()
     size_kb = sum(len(body.encode("utf-8")) for body, _ in texts) / 1024
-    speeds = [_throughput(facts, texts, args.seconds) for facts, _ in systems.values()]
+    speeds = _throughputs([facts for facts, _ in systems.values()], texts, args.seconds)
     print(f"| throughput, KB/s ({len(texts)} texts, {size_kb:.0f} KB) | " + " | ".join(f"{s:,.0f}" for s in speeds)
           + " |")
     if len(speeds) > 1:
