@@ -8,6 +8,7 @@ import polars as pl
 from pipelines.checks import pandera_check_result, pandera_check_spec, preview, schema_metadata
 from pipelines.hops import extract_hop, parse_hop, span_mismatches
 from pipelines.schema.tables import Documents, NumericFacts, Quarantine
+from pipelines.version import pipeline_version
 
 
 def _counts(frame: pl.DataFrame, *columns: str) -> dg.MetadataValue:
@@ -33,7 +34,7 @@ def _rejects_output(rejects: pl.DataFrame, output_name: str) -> dg.Output:
 @dg.multi_asset(
     outs={
         "parsed_documents": _frame_out(
-            Documents, "One record per readable article: shape, header fields (title, author, publisher, dates, "
+            Documents, "One record per new or changed readable article: shape, header fields (title, author, publisher, dates, "
             "URL), cleaned body (Markdown, URLs and page chrome removed), languages and page metrics.",
         ),
         "parse_rejects": _frame_out(
@@ -41,6 +42,7 @@ def _rejects_output(rejects: pl.DataFrame, output_name: str) -> dg.Output:
         ),
     },
     check_specs=[pandera_check_spec(Documents, "parsed_documents"), pandera_check_spec(Quarantine, "parse_rejects")],
+    code_version=pipeline_version(),
 )
 def parse_documents(raw_seed_files: pl.DataFrame):
     documents, rejects = parse_hop(raw_seed_files)
@@ -70,6 +72,7 @@ def parse_documents(raw_seed_files: pl.DataFrame):
                           description="Every fact's text equals its document body's span start_char..end_char."),
         pandera_check_spec(Quarantine, "extract_rejects"),
     ],
+    code_version=pipeline_version(),
 )
 def extract_facts(parsed_documents: pl.DataFrame):
     facts, rejects = extract_hop(parsed_documents)

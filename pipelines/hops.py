@@ -10,27 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.metadata
+from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
 
 from pipelines.extract.engine import Fact, extract_facts
-from pipelines.extract.lexicon import load_lexicon
 from pipelines.ingest.errors import RejectedFile
 from pipelines.ingest.files import read_seed_files
 from pipelines.ingest.records import Document, parse_document
 from pipelines.schema.frames import frame_from_rows
 from pipelines.schema.tables import Documents, NumericFacts, Quarantine, RawFiles
-
-
-def extractor_version() -> str:
-    """Package version plus a hash of the lexicons: a lexicon edit is a new version."""
-    try:
-        package = importlib.metadata.version("chipfacts")
-    except importlib.metadata.PackageNotFoundError:
-        package = "0+unknown"
-    return f"{package}+lex.{load_lexicon().version}"
+from pipelines.version import pipeline_version
 
 
 def _now() -> dt.datetime:
@@ -39,30 +30,39 @@ def _now() -> dt.datetime:
 
 def quarantine_row(source_file: str, sha: str | None, stage: str, reason: str) -> dict[str, object]:
     return {"source_file": source_file, "content_sha256": sha, "stage": stage, "reason": reason,
-            "detected_at": _now()}
+            "detected_at": _now(), "pipeline_version": pipeline_version()}
 
 
-def raw_hop(seeds_dir: Path) -> pl.DataFrame:
-    """Every file of the seeds folder with its bytes and hash (RawFiles)."""
-    rows = [
-        {"source_file": f.source_file, "content_sha256": f.content_sha256,
-         "size_bytes": None if f.content is None else len(f.content), "content": f.content,
-         "read_error": f.read_error}
-        for f in read_seed_files(seeds_dir)
-    ]
+def raw_hop(seeds_dir: Path, known: Mapping[str, str] | None = None, only: set[str] | None = None) -> pl.DataFrame:
+    """Every file of the seeds folder with its hash (RawFiles).
+
+    ``known`` maps a path to the content hash the published warehouse holds for it, made by
+    this pipeline version: a file with that hash is ``unchanged`` and its bytes are dropped
+    (it cost a hash, not a parse). ``only`` restricts the listing to some paths.
+    """
+    known = known or {}
+    rows = []
+    for f in read_seed_files(seeds_dir, only):
+        sha = f.content_sha256
+        change = "unchanged" if sha is not None and known.get(f.source_file) == sha else (
+            "changed" if f.source_file in known else "added")
+        rows.append({"source_file": f.source_file, "content_sha256": sha,
+                     "size_bytes": None if f.content is None else len(f.content),
+                     "content": None if change == "unchanged" else f.content,
+                     "read_error": f.read_error, "change": change})
     return frame_from_rows(RawFiles, rows)
 
 
 def document_row(doc: Document) -> dict[str, object]:
     row = {k: v for k, v in doc.__dict__.items() if k != "metrics"}
-    row.update(doc.metrics)
+    row.update(doc.metrics, pipeline_version=pipeline_version())
     return row
 
 
 def parse_hop(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Raw files to (Documents, Quarantine)."""
+    """Raw files that are new or changed to (Documents, Quarantine)."""
     documents, rejects = [], []
-    for row in raw.iter_rows(named=True):
+    for row in raw.filter(pl.col("change") != "unchanged").iter_rows(named=True):
         source, sha = row["source_file"], row["content_sha256"]
         if row["content"] is None:
             rejects.append(quarantine_row(source, sha, "read", row["read_error"] or "cannot read file"))
@@ -91,7 +91,7 @@ def fact_row(doc_id: str, fact: Fact, version: str) -> dict[str, object]:
 def extract_hop(documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Documents to (NumericFacts, Quarantine). A document whose extraction fails is
     quarantined at stage 'extract' and its facts are left out whole."""
-    version = extractor_version()
+    version = pipeline_version()
     facts, rejects = [], []
     for doc in documents.select("doc_id", "source_file", "content_sha256", "body", "language").iter_rows(named=True):
         try:
@@ -114,3 +114,19 @@ def span_mismatches(documents: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFram
     )
     span = pl.col("body").str.slice(pl.col("start_char"), pl.col("end_char") - pl.col("start_char"))
     return joined.filter(span.is_null() | (span != pl.col("text"))).drop("body")
+
+
+def publishable(
+    documents: pl.DataFrame, facts: pl.DataFrame, parse_rejects: pl.DataFrame, extract_rejects: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The three warehouse frames: a document whose extraction failed is quarantined, not published."""
+    rejected = extract_rejects["source_file"].to_list()
+    return (documents.filter(~pl.col("source_file").is_in(rejected)), facts,
+            pl.concat([parse_rejects, extract_rejects]))
+
+
+def process_files(seeds_dir: Path, files: list[str]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Read, parse and extract some files of the folder from scratch: (documents, facts, quarantine)."""
+    documents, parse_rejects = parse_hop(raw_hop(seeds_dir, only=set(files)))
+    facts, extract_rejects = extract_hop(documents)
+    return publishable(documents, facts, parse_rejects, extract_rejects)

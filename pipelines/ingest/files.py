@@ -37,9 +37,12 @@ def list_seed_paths(seeds_dir: Path) -> list[Path]:
     return sorted(paths, key=lambda p: p.relative_to(seeds_dir).as_posix())
 
 
-def read_seed_files(seeds_dir: Path) -> Iterator[SeedFile]:
+def read_seed_files(seeds_dir: Path, only: set[str] | None = None) -> Iterator[SeedFile]:
+    """The files below ``seeds_dir`` (or just the relative paths in ``only``), read."""
     for path in list_seed_paths(seeds_dir):
         relative = path.relative_to(seeds_dir).as_posix()
+        if only is not None and relative not in only:
+            continue
         try:
             yield SeedFile(relative, path.read_bytes())
         except OSError as exc:

@@ -26,6 +26,7 @@ QUALIFIERS = ["exact", "approx", "over", "under", "up_to"]
 LANGUAGES = ["zh-Hans", "zh-Hant", "en", "und"]
 FORMATS = ["markdown", "plain_text", "blog", "news", "text"]
 STAGES = ["read", "parse", "extract"]
+CHANGES = ["added", "changed", "unchanged"]
 
 
 class RawFiles(pa.DataFrameModel):
@@ -36,6 +37,8 @@ class RawFiles(pa.DataFrameModel):
     size_bytes: int = pa.Field(nullable=True, ge=0, description="File size in bytes")
     content: pl.Binary = pa.Field(nullable=True, description="The file's bytes; null when it could not be read")
     read_error: str = pa.Field(nullable=True, description="Why the file could not be read, if it could not")
+    change: str = pa.Field(isin=CHANGES, description="Against the published warehouse: added, changed or unchanged "
+                           "(same bytes, same pipeline version: not read again, its rows are carried over)")
 
     class Config:
         strict = True
@@ -66,6 +69,7 @@ class Documents(pa.DataFrameModel):
     views_count: int = pa.Field(nullable=True, ge=0, description="Page chrome: view counter")
     upvotes_count: int = pa.Field(nullable=True, ge=0, description="Page chrome: upvotes, summed over the answers")
     comments_count: int = pa.Field(nullable=True, ge=0, description="Page chrome: comment counter")
+    pipeline_version: str = pa.Field(description="Version of the parser and extractor that made this row and its facts")
 
     class Config:
         strict = True
@@ -128,6 +132,7 @@ class Quarantine(pa.DataFrameModel):
     stage: str = pa.Field(isin=STAGES, description="Where it failed: read, parse or extract")
     reason: str = pa.Field(str_length={"min_value": 1}, description="What is wrong with the file")
     detected_at: pl.Datetime = pa.Field(description="When this failure of this content was first seen (UTC)")
+    pipeline_version: str = pa.Field(description="Version of the parser and extractor that rejected the file")
 
     class Config:
         strict = True

@@ -6,6 +6,7 @@ CREATE TABLE quarantine (
     stage VARCHAR NOT NULL,
     reason VARCHAR NOT NULL,
     detected_at TIMESTAMP NOT NULL,
+    pipeline_version VARCHAR NOT NULL,
     PRIMARY KEY (source_file)
 );
 COMMENT ON TABLE quarantine IS 'Files that could not become documents or facts, with the reason; kept, never dropped.';
@@ -14,3 +15,4 @@ COMMENT ON COLUMN quarantine.content_sha256 IS 'SHA-256 of the bytes, null if th
 COMMENT ON COLUMN quarantine.stage IS 'Where it failed: read, parse or extract';
 COMMENT ON COLUMN quarantine.reason IS 'What is wrong with the file';
 COMMENT ON COLUMN quarantine.detected_at IS 'When this failure of this content was first seen (UTC)';
+COMMENT ON COLUMN quarantine.pipeline_version IS 'Version of the parser and extractor that rejected the file';

@@ -34,7 +34,7 @@ def test_publish_twice_gives_identical_tables(tmp_path, frames):
     first = _tables(path)
     publish_warehouse(path, *frames)
     assert _tables(path) == first
-    assert [p.name for p in tmp_path.iterdir()] == ["w.duckdb"]  # no building files left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".w.duckdb.lock", "w.duckdb"]  # no building files left
 
 
 def test_failed_check_publishes_nothing(tmp_path, frames):
@@ -58,10 +58,11 @@ def test_orphan_fact_is_a_constraint_error(tmp_path, frames):
 
 def test_quarantine_keeps_first_detection(tmp_path, frames):
     documents, facts, _ = frames
-    row = {"source_file": "bad.bin", "content_sha256": None, "stage": "read", "reason": "binary file"}
+    row = {"source_file": "bad.bin", "content_sha256": None, "stage": "read", "reason": "binary file",
+           "pipeline_version": "test"}
     first = frame_from_rows(Quarantine, [{**row, "detected_at": dt.datetime(2025, 1, 1)}])
     later = frame_from_rows(Quarantine, [{**row, "detected_at": dt.datetime(2025, 6, 1)}])
     path = tmp_path / "w.duckdb"
     publish_warehouse(path, documents, facts, first)
     publish_warehouse(path, documents, facts, later)
-    assert _tables(path)["quarantine"][0][-1] == dt.datetime(2025, 1, 1)
+    assert _tables(path)["quarantine"][0][4] == dt.datetime(2025, 1, 1)
