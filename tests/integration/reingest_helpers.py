@@ -1,0 +1,69 @@
+"""Shared by the re-ingest tests and the re-ingest benchmark: a folder of many files, a
+sensor tick, a run of the job, and the warehouse tables."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipelines.definitions import build_defs
+from pipelines.resources import SeedFolder
+from tests.conftest import FIXTURES, SEEDS
+
+TABLES = ("documents", "numeric_facts", "quarantine")
+
+
+def sources() -> list[Path]:
+    """Real documents of every shape: seeds, new-shape samples, collected articles."""
+    return (sorted(SEEDS.iterdir()) + sorted(p for p in (FIXTURES / "new_files").rglob("*") if p.is_file())
+            + sorted((FIXTURES / "articles" / "docs").iterdir()))
+
+
+def make_folder(folder: Path, count: int, start: int = 0) -> list[Path]:
+    """``count`` distinct files made from the real documents (each gets its own last line)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    real = sources()
+    for i in range(start, start + count):
+        source = real[i % len(real)]
+        target = folder / f"{i:05d}_{source.name}"
+        shutil.copy(source, target)
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write(f"\n\nCopy {i} of {source.name}.\n")
+        made.append(target)
+    return made
+
+
+class Pipeline:
+    """One code location (folder + warehouse) on one Dagster instance, driven like the daemon would."""
+
+    def __init__(self, folder: Path, db: Path) -> None:
+        self.folder, self.db = folder, db
+        self.defs = build_defs(seeds_dir=str(folder), duckdb_path=str(db))
+        self.instance = dg.DagsterInstance.ephemeral()
+        self.cursor: str | None = None
+
+    def tick(self) -> list[dg.RunRequest]:
+        sensor = self.defs.resolve_sensor_def("seed_folder_sensor")
+        context = dg.build_sensor_context(instance=self.instance, cursor=self.cursor,
+                                          resources={"seed_folder": SeedFolder(path=str(self.folder))})
+        result = sensor.evaluate_tick(context)
+        if result.cursor is not None:
+            self.cursor = result.cursor
+        return list(result.run_requests or [])
+
+    def run(self, request: dg.RunRequest | None = None) -> dg.ExecuteInProcessResult:
+        job = self.defs.resolve_job_def("build_warehouse")
+        return job.execute_in_process(instance=self.instance, tags=request.tags if request else None,
+                                      raise_on_error=True)
+
+    def tick_and_run(self) -> list[dg.ExecuteInProcessResult]:
+        return [self.run(request) for request in self.tick()]
+
+
+def tables(db: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {t: con.sql(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
