@@ -8,9 +8,13 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import polars as pl
 
 from pipelines.definitions import build_defs
+from pipelines.hops import extract_hop, parse_hop, process_files, publishable, raw_hop
 from pipelines.resources import SeedFolder
+from pipelines.version import pipeline_version
+from pipelines.warehouse.publish import publish_warehouse, published_hashes
 from tests.conftest import FIXTURES, SEEDS
 
 TABLES = ("documents", "numeric_facts", "quarantine")
@@ -64,6 +68,24 @@ class Pipeline:
         return [self.run(request) for request in self.tick()]
 
 
-def tables(db: Path) -> dict[str, list[tuple]]:
+def tables(db: Path, *, detection_times: bool = True) -> dict[str, list[tuple]]:
+    """Full table contents. ``detection_times=False`` leaves out quarantine.detected_at, the
+    one column that tells when a warehouse first saw a failure (another warehouse file,
+    another moment)."""
     with duckdb.connect(str(db), read_only=True) as con:
-        return {t: con.sql(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+        out = {t: con.sql(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+        if not detection_times:
+            out["quarantine"] = con.sql("SELECT * EXCLUDE (detected_at) FROM quarantine ORDER BY ALL").fetchall()
+        return out
+
+
+def run_without_dagster(folder: Path, db: Path) -> pl.DataFrame:
+    """What one run of the job does, as plain function calls; returns the raw hop's frame."""
+    raw = raw_hop(folder, published_hashes(db, pipeline_version()))
+    documents, parse_rejects = parse_hop(raw)
+    facts, extract_rejects = extract_hop(documents)
+    carry = raw.filter(pl.col("change") == "unchanged").select(
+        "source_file", "content_sha256", pl.lit(pipeline_version()).alias("pipeline_version"))
+    publish_warehouse(db, *publishable(documents, facts, parse_rejects, extract_rejects), carry=carry,
+                      recompute=lambda files: process_files(folder, files))
+    return raw

@@ -3,7 +3,9 @@ DAGSTER_HOME; a materialization of all assets launched through the webserver's G
 as the UI's "Materialize all" button does; the asset graph pages of the three groups loaded in
 headless Chromium, which must list every asset.
 
-A screenshot is kept in tests/artifacts/ (not committed). Chromium comes from Debian's
+Then, with the daemon's sensor running (as AUTOMATION_DEFAULT_STATUS=running ships it), a
+file dropped into the folder is published by the run the sensor starts. A screenshot is kept
+in tests/artifacts/ (not committed). Chromium comes from Debian's
 packages and is installed here when missing (the machines run as root).
 """
 
@@ -15,6 +17,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -86,15 +89,16 @@ def dagster_dev(tmp_path):
     shutil.copytree(SEEDS, seeds)
     port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(home), "SEEDS_DIR": str(seeds),
-           "DUCKDB_PATH": str(tmp_path / "warehouse.duckdb")}
+           "DUCKDB_PATH": str(tmp_path / "warehouse.duckdb"),
+           "AUTOMATION_DEFAULT_STATUS": "running", "SENSOR_INTERVAL_SECONDS": "3"}
     log = tmp_path / "dagster_dev.log"
-    dagster = Path(os.sys.executable).with_name("dagster")
+    dagster = Path(sys.executable).with_name("dagster")
     with log.open("w") as out:
         process = subprocess.Popen([str(dagster), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
                                    cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_for_server(port, process, log)
-        yield port, tmp_path / "warehouse.duckdb", log
+        yield port, tmp_path / "warehouse.duckdb", log, seeds
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -115,10 +119,32 @@ mutation Launch($params: ExecutionParams!) {
   }
 }"""
 RUN_STATUS = "query Run($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
+SENSOR_RUNS = """
+{ runsOrError(filter: {pipelineName: "build_warehouse"}) { ... on Runs { results { runId status } } } }"""
 
 
-def test_materialize_all_through_the_webserver_and_see_the_graph(dagster_dev):
-    port, warehouse, log = dagster_dev
+def wait_for_run(port: int, run_id: str, log: Path, seconds: float = 300) -> str:
+    deadline = time.monotonic() + seconds
+    status = None
+    while time.monotonic() < deadline:
+        status = graphql(port, RUN_STATUS, {"id": run_id})["runOrError"]["status"]
+        if status in ("SUCCESS", "FAILURE", "CANCELED"):
+            return status
+        time.sleep(2)
+    raise AssertionError(f"run {run_id} still {status} after {seconds}s:\n{log.read_text()[-3000:]}")
+
+
+def sensor_runs(port: int) -> list[dict]:
+    return graphql(port, SENSOR_RUNS)["runsOrError"]["results"]
+
+
+def count(warehouse: Path, table: str) -> int:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_ui_materialize_all_asset_graph_and_sensor(dagster_dev):
+    port, warehouse, log, seeds = dagster_dev
     [repository] = graphql(port, REPOSITORIES)["repositoriesOrError"]["nodes"]
     keys = [node["assetKey"] for node in graphql(port, ASSET_KEYS)["assetNodes"]]
     params = {"selector": {"repositoryLocationName": repository["location"]["name"],
@@ -128,17 +154,9 @@ def test_materialize_all_through_the_webserver_and_see_the_graph(dagster_dev):
     launched = graphql(port, LAUNCH, {"params": params})["launchPipelineExecution"]
     assert launched["__typename"] == "LaunchRunSuccess", launched
     run_id = launched["run"]["runId"]
-    status = None
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        status = graphql(port, RUN_STATUS, {"id": run_id})["runOrError"]["status"]
-        if status in ("SUCCESS", "FAILURE", "CANCELED"):
-            break
-        time.sleep(2)
-    assert status == "SUCCESS", f"run {run_id} ended {status}:\n{log.read_text()[-3000:]}"
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
-        assert con.execute("SELECT count(*) FROM numeric_facts").fetchone()[0] == 19
+    assert wait_for_run(port, run_id, log) == "SUCCESS", log.read_text()[-3000:]
+    assert count(warehouse, "documents") == 5
+    assert count(warehouse, "numeric_facts") == 19
 
     browser = chromium()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -157,3 +175,13 @@ def test_materialize_all_through_the_webserver_and_see_the_graph(dagster_dev):
                     f"http://127.0.0.1:{port}/locations/{location}/asset-groups/core"],
                    capture_output=True, timeout=180, check=True)
     assert screenshot.stat().st_size > 10_000
+
+    # The daemon's sensor: a new file in the folder starts a run that publishes it.
+    before = {run["runId"] for run in sensor_runs(port)}
+    shutil.copy(REPO / "tests" / "fixtures" / "new_files" / "summary_en.txt", seeds / "new_summary.txt")
+    deadline = time.monotonic() + 180
+    while count(warehouse, "documents") != 6 and time.monotonic() < deadline:
+        time.sleep(2)
+    new_runs = [run for run in sensor_runs(port) if run["runId"] not in before]
+    assert count(warehouse, "documents") == 6, log.read_text()[-3000:]
+    assert new_runs and all(wait_for_run(port, run["runId"], log) == "SUCCESS" for run in new_runs)

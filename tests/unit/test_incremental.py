@@ -10,27 +10,11 @@ import polars as pl
 import pytest
 
 from pipelines import hops
-from pipelines.hops import extract_hop, parse_hop, process_files, publishable, raw_hop
+from pipelines.hops import process_files, raw_hop
 from pipelines.version import pipeline_version
 from pipelines.warehouse.publish import publish_warehouse, published_hashes
 from tests.conftest import FIXTURES, SEEDS
-
-
-def run_once(folder, db) -> pl.DataFrame:
-    """What the Dagster job does, without Dagster: one incremental run."""
-    raw = raw_hop(folder, published_hashes(db, pipeline_version()))
-    documents, parse_rejects = parse_hop(raw)
-    facts, extract_rejects = extract_hop(documents)
-    carry = raw.filter(pl.col("change") == "unchanged").select(
-        "source_file", "content_sha256", pl.lit(pipeline_version()).alias("pipeline_version"))
-    publish_warehouse(db, *publishable(documents, facts, parse_rejects, extract_rejects), carry=carry,
-                      recompute=lambda files: process_files(folder, files))
-    return raw
-
-
-def tables(db):
-    with duckdb.connect(str(db), read_only=True) as con:
-        return {t: con.sql(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ("documents", "numeric_facts", "quarantine")}
+from tests.integration.reingest_helpers import run_without_dagster, tables
 
 
 @pytest.fixture
@@ -43,13 +27,13 @@ def folder(tmp_path):
 
 def test_second_run_parses_nothing(folder, tmp_path, monkeypatch):
     db = tmp_path / "w.duckdb"
-    first = run_once(folder, db)
+    first = run_without_dagster(folder, db)
     assert set(first["change"]) == {"added"}
     before = tables(db)
     parsed = []
     real = hops.parse_document
     monkeypatch.setattr(hops, "parse_document", lambda *a: parsed.append(a[0]) or real(*a))
-    second = run_once(folder, db)
+    second = run_without_dagster(folder, db)
     assert set(second["change"]) == {"unchanged"}  # the binary file too: its rejection is kept
     assert second["content"].null_count() == 6
     assert parsed == []
@@ -58,22 +42,22 @@ def test_second_run_parses_nothing(folder, tmp_path, monkeypatch):
 
 def test_change_add_delete_equal_a_full_rebuild(folder, tmp_path):
     db = tmp_path / "w.duckdb"
-    run_once(folder, db)
+    run_without_dagster(folder, db)
     (folder / "003_f582c57dff3ceabf.txt").write_text(
         (folder / "003_f582c57dff3ceabf.txt").read_text("utf-8") + "\n另有報道稱，營收增長了12%。\n", "utf-8")
     shutil.copy(FIXTURES / "new_files" / "summary_en.txt", folder / "new.txt")
     (folder / "000_2be661a636c00b06.txt").unlink()
-    raw = run_once(folder, db)
+    raw = run_without_dagster(folder, db)
     assert dict(raw.group_by("change").len().iter_rows()) == {"changed": 1, "added": 1, "unchanged": 4}
     rebuilt = tmp_path / "full.duckdb"
-    run_once(folder, rebuilt)
-    assert tables(db) == tables(rebuilt)
+    run_without_dagster(folder, rebuilt)
+    assert tables(db, detection_times=False) == tables(rebuilt, detection_times=False)
     assert "000_2be661a636c00b06.txt" not in str(tables(db)["documents"])
 
 
 def test_rows_the_warehouse_lost_are_made_again(folder, tmp_path):
     db = tmp_path / "w.duckdb"
-    run_once(folder, db)
+    run_without_dagster(folder, db)
     before = tables(db)
     hashes = published_hashes(db, pipeline_version())
     lost = "003_f582c57dff3ceabf.txt"
