@@ -73,6 +73,15 @@ def keep_first_detection(quarantine: pl.DataFrame, previous: pl.DataFrame | None
     return joined.with_columns(pl.coalesce("_earlier", "detected_at").alias("detected_at")).drop("_earlier")
 
 
+def _offending_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
+    """The rows a check query returns (none = pass), read as plain tuples: a frame is built
+    only when there is something to show."""
+    cursor = con.execute(sql)
+    columns = [c[0] for c in cursor.description]
+    rows = cursor.fetchall()
+    return pl.DataFrame(rows, schema=columns, orient="row") if rows else pl.DataFrame(schema=columns)
+
+
 def _load(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     view = f"_incoming_{table}"  # table names come from the models, never from input
     con.register(view, frame.to_arrow())
@@ -186,7 +195,7 @@ def publish_warehouse(
                 except duckdb.ConstraintException as exc:  # a key or foreign-key violation
                     con.execute("ROLLBACK")
                     raise PublishError(f"warehouse constraint violated, nothing published: {exc}") from exc
-                results = {name: con.sql(sql).pl() for name, sql in sql_checks().items()}
+                results = {name: _offending_rows(con, sql) for name, sql in sql_checks().items()}
                 failed = {name: rows for name, rows in results.items() if rows.height}
                 if failed:
                     con.execute("ROLLBACK")
