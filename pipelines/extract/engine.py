@@ -35,10 +35,11 @@ _RANGE_SEPARATORS = ["-", "–", "—", "~", "～", "〜", "至", "到", "to"]
 _ASCII_WORD_CHAR = re.compile(r"[A-Za-z0-9]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _WIDE = re.compile(r"[\uff01-\uff5e\u3000\u00a0\u2212]")  # what normalize_width folds
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f]")
+_HAN_CHARS = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f"  # ideographs and CJK punctuation
+_HAN = re.compile(f"[{_HAN_CHARS}]")
 _INNER_SPACE = re.compile(r"[ \t]+")
 _PLAIN_ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
-_SPACE_BY_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f][ \t]|[ \t][\u3400-\u9fff\uf900-\ufaff\u3000-\u303f]")
+_SPACE_BY_HAN = re.compile(f"[{_HAN_CHARS}][ \t]|[ \t][{_HAN_CHARS}]")
 # A full-width comma between full-width digits is a thousands separator (１１１，１１１).
 _FULL_WIDTH_COMMA = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
 

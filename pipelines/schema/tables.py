@@ -11,8 +11,8 @@ from these classes; a test fails if the committed DDL drifts from them.
 
 from __future__ import annotations
 
-import polars as pl
 import pandera.polars as pa
+import polars as pl
 
 QUANTITY_KINDS = ["money", "percent", "people", "multiple"]
 UNITS_BY_KIND = {"percent": "%", "people": "persons", "multiple": "x"}

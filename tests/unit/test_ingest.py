@@ -71,7 +71,7 @@ def test_doc_id_is_stable_for_a_path():
 
 
 def test_untitled_plain_text_is_kept():
-    doc = parse_document("note.txt", "A short note\n\nExports rose 12%.\n".encode())
+    doc = parse_document("note.txt", b"A short note\n\nExports rose 12%.\n")
     assert doc.format == "text" and doc.title == "A short note" and doc.body == "Exports rose 12%."
 
 
