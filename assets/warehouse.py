@@ -14,14 +14,9 @@ from pipelines.hops import process_files, publishable
 from pipelines.resources import SeedFolder, WarehouseFile
 from pipelines.schema.tables import Documents, NumericFacts, Quarantine
 from pipelines.version import pipeline_version
-from pipelines.warehouse.publish import PublishError, publish_warehouse, sql_checks
+from pipelines.warehouse.publish import PublishError, checked_table, publish_warehouse, sql_checks
 
-_CHECK_ASSET = {"fact_spans_match_body": "numeric_facts", "facts_have_documents": "numeric_facts",
-                "files_land_once": "quarantine"}
-
-
-def _check_asset(name: str) -> str:
-    return _CHECK_ASSET.get(name, "numeric_facts")
+_CHECK_ASSET = {name: checked_table(sql) for name, sql in sql_checks().items()}
 
 
 @dg.multi_asset(
@@ -38,8 +33,8 @@ def _check_asset(name: str) -> str:
                      description="DuckDB table `quarantine`: files that could not be read, parsed or extracted."),
     ],
     check_specs=[
-        dg.AssetCheckSpec(name, asset=_check_asset(name), description=f"sql/checks/{name}.sql returns no rows")
-        for name in sql_checks()
+        dg.AssetCheckSpec(name, asset=table, description=f"sql/checks/{name}.sql returns no rows")
+        for name, table in _CHECK_ASSET.items()
     ],
     ins={
         "raw_seed_files": dg.AssetIn("raw_seed_files"),
@@ -89,5 +84,5 @@ def publish_tables(
         "quarantined_now": preview(quarantine, ["source_file", "stage", "reason"], rows=50),
     })
     for name, rows in report.check_results.items():
-        yield dg.AssetCheckResult(asset_key=_check_asset(name), check_name=name, passed=rows.is_empty(),
+        yield dg.AssetCheckResult(asset_key=_CHECK_ASSET[name], check_name=name, passed=rows.is_empty(),
                                   metadata={"offending_rows": rows.height})

@@ -8,7 +8,6 @@ engine runs. Not here: any decision about what a number means (``engine.py``).
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.resources
 import re
 from dataclasses import dataclass
@@ -146,19 +145,18 @@ class Lexicon:
     ordinal_before: tuple[str, ...]
     year_before: tuple[str, ...]
     sentence_abbreviations: tuple[str, ...]
-    version: str
 
     def category_names(self, kind: str) -> list[str]:
         spec = self.categories[kind]
         return list(dict.fromkeys([*spec["cues"], spec["default"]]))
 
 
-def _read_yaml(name: str) -> tuple[dict[str, Any], bytes]:
+def _read_yaml(name: str) -> dict[str, Any]:
     raw = importlib.resources.files(_LEXICON_PACKAGE).joinpath(f"{name}.yaml").read_bytes()
     data = yaml.safe_load(raw)
     if not isinstance(data, dict):
         raise LexiconError(f"{name}.yaml must hold a mapping, got {type(data).__name__}")
-    return data, raw
+    return data
 
 
 def _words(data: dict[str, Any], key: str, where: str) -> list[str]:
@@ -183,11 +181,7 @@ def _number_table(data: dict[str, Any], key: str, where: str) -> dict[str, Decim
 @functools.cache
 def load_lexicon() -> Lexicon:
     """Read and validate every lexicon file once per process."""
-    files: dict[str, dict[str, Any]] = {}
-    digest = hashlib.sha256()
-    for name in _LEXICON_FILES:
-        files[name], raw = _read_yaml(name)
-        digest.update(raw)
+    files = {name: _read_yaml(name) for name in _LEXICON_FILES}
 
     scales, numbers, currencies, kinds = files["scales"], files["numbers"], files["currencies"], files["kinds"]
     qualifiers, categories, context = files["qualifiers"], files["categories"], files["context"]
@@ -282,5 +276,4 @@ def load_lexicon() -> Lexicon:
         ordinal_before=tuple(_words(context, "ordinal_before", "context.yaml")),
         year_before=tuple(_words(context, "year_before", "context.yaml")),
         sentence_abbreviations=tuple(context.get("sentence_abbreviations", [])),
-        version=digest.hexdigest()[:12],
     )

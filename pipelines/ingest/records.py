@@ -24,7 +24,6 @@ from pipelines.ingest.decode import decode_bytes
 from pipelines.ingest.errors import RejectedFile
 from pipelines.ingest.language import detect_language
 
-FORMATS = ("markdown", "plain_text", "blog", "news", "text")
 METRICS = ("followers_count", "views_count", "upvotes_count", "comments_count")
 _FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\n")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")

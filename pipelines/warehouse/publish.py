@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -49,8 +50,20 @@ class PublishReport:
     carried: int = 0  # unchanged files whose rows were copied, not made again
 
 
+_CHECK_TABLE = re.compile(r"^-- table: (\w+)$", re.MULTILINE)
+
+
 def sql_checks() -> dict[str, str]:
+    """name -> query of every data check in sql/checks (a query returns offending rows)."""
     return {p.stem: p.read_text("utf-8") for p in sorted(CHECKS_DIR.glob("*.sql"))}
+
+
+def checked_table(sql: str) -> str:
+    """The table a check is about, from its ``-- table: name`` header line."""
+    match = _CHECK_TABLE.search(sql)
+    if match is None:
+        raise ValueError("a check in sql/checks lacks its '-- table: <name>' line")
+    return match.group(1)
 
 
 def previous_detections(path: Path) -> pl.DataFrame | None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 from pipelines.extract.lexicon import load_lexicon, script_variants
 from pipelines.schema.tables import CATEGORIES_BY_KIND
@@ -26,5 +27,19 @@ def test_categories_agree_with_the_schema():
         assert set(lex.category_names(kind)) <= set(allowed), kind
 
 
-def test_version_is_a_content_hash():
-    assert re.fullmatch(r"[0-9a-f]{12}", load_lexicon().version)
+def test_pipeline_version_changes_with_a_lexicon(tmp_path, monkeypatch):
+    from pipelines import version
+
+    assert re.fullmatch(r".+\+[0-9a-f]{12}", version.pipeline_version())
+    copy = tmp_path / "pipelines"
+    for entry in ("ingest", "extract", "hops.py"):
+        source = version._PACKAGE_DIR / entry
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, copy / entry)
+    monkeypatch.setattr(version, "_PACKAGE_DIR", copy)
+    version.pipeline_version.cache_clear()
+    same = version.pipeline_version()
+    (copy / "extract" / "lexicons" / "qualifiers.yaml").write_text("# edited\n", "utf-8")
+    version.pipeline_version.cache_clear()
+    edited = version.pipeline_version()
+    version.pipeline_version.cache_clear()
+    assert same.split("+")[-1] != edited.split("+")[-1]

@@ -42,6 +42,13 @@ def test_ddl_views_and_checks_execute_and_agree_with_models():
         assert described == list(model.to_schema().columns), table
 
 
+def test_every_check_names_a_published_table():
+    from pipelines.warehouse.publish import checked_table, sql_checks
+
+    tables = {table_metadata(m)["table"] for m in PUBLISHED_MODELS}
+    assert all(checked_table(sql) in tables for sql in sql_checks().values())
+
+
 def test_ddl_declares_keys():
     ddl = render_ddl(NumericFacts)
     assert "PRIMARY KEY (fact_id)" in ddl and "REFERENCES documents (doc_id)" in ddl
