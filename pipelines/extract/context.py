@@ -15,11 +15,15 @@ from dataclasses import dataclass
 
 from pipelines.extract.lexicon import Lexicon, alternation, compile_words
 
-_SENTENCE_END = re.compile(r"[。！？!?；;]+[」』”’\"')）]*|\n+|\.(?=\s+|$)")
+# A bullet dash before a capital, a digit or a Chinese character starts a new statement
+# ("... [4][8]. - The U.S. has ...", "... - 2024年中国镓出口量 ..."), a dash before a lower-case
+# word is a parenthesis ("China - where controls bite - remained").
+_SENTENCE_END = re.compile(r"[。！？!?；;]+[」』”’\"')）]*|\n+|\.(?=\s+|$)|(?:(?<=\s)|(?<=[\u4e00-\u9fff\]）)]))(?<![0-9%$]\s)-\s+(?=[A-Z0-9\u4e00-\u9fff])")
 # Brackets do not end a clause: 提供64亿美元(约464.64亿元人民币)的补贴 is one phrase.
 _CLAUSE_BREAK = re.compile(r"[，,、：:「」『』“”\"]")
 _LATIN = re.compile(r"[A-Za-z]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
+_LATIN_PHRASE = re.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+)*")
 _ABBREVIATION_RUN = re.compile(r"[A-Za-z.]+$")
 _YEAR = re.compile(r"(?<![\dA-Za-z])(?<!\d[.,])((?:19|20)\d{2})(?![\d%])")
 
@@ -151,8 +155,10 @@ def _cue_matcher(lexicon: Lexicon, kind: str) -> _CueMatcher | None:
     for category, words in spec["cues"].items():
         for word in words:
             category_of.setdefault(word.lower(), category)
-    latin = [w for w in category_of if w[:1].isascii()]
-    other = [w for w in category_of if not w[:1].isascii()]
+    # Words of Latin letters go through the word dictionary; everything else (Chinese, and
+    # signs such as "/kg") through one regular expression.
+    latin = [w for w in category_of if _LATIN_PHRASE.fullmatch(w)]
+    other = [w for w in category_of if not _LATIN_PHRASE.fullmatch(w)]
     return _CueMatcher(
         chinese=re.compile(alternation(other)),
         latin_words=max((len(_LATIN_WORD.findall(w)) for w in latin), default=0),

@@ -71,6 +71,7 @@ class _Amount:
     factor: Decimal  # the scale after the leading number (亿 -> 10^8), shared by a range's low end
     more_than: bool  # 十多万, 10多亿: the text says "over"
     per_hundred: bool = False  # 百分之七, 千分之2.4: a fraction that is a percent
+    rough_high: Decimal | None = None  # 三四倍: the numeral itself is a range
     fraction: bool = False  # 三分之一: a fraction that is no percent (optional, never a fact)
 
 
@@ -141,7 +142,8 @@ class _Patterns:
         # never retries the exponentially many ways to split it (no catastrophic backtracking).
         arabic = r"(?>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?)"
         big_units = re.escape("".join(lex.zh_big_units))
-        numeral = (rf"(?:{arabic}|[{digits}{tens}])(?:{arabic}|[{digits}{units}]|[{approx}](?=[{units}]))*+"
+        numeral = (rf"(?:{arabic}|[{digits}{tens}])(?:{arabic}|[{digits}{units}]|[{approx}](?=[{units}])"
+                   rf"|(?<=[{digits}])、(?=[{digits}]))*+"
                    rf"[{approx}]?(?:[{point}][{digits}0-9]++[{big_units}]*+)?")
         signed = rf"(?:{negative})?{numeral}"
         # 百分之七十, 万分之三, 百分之百: the numerator may be a bare unit too.
@@ -253,6 +255,7 @@ class _Scanner:
         surface = match.group()
         start, end = match.start(), match.end()
         per_hundred = fraction = False
+        rough_high = None
         if kind == "numeral" and _PLAIN_ARABIC.fullmatch(surface):  # the common case, parsed directly
             value, factor, more_than = parse_arabic(surface), Decimal(1), False
         elif kind == "numeral":
@@ -260,6 +263,7 @@ class _Scanner:
             if numeral is None:
                 return None
             value, factor, more_than = numeral.value, numeral.factor, numeral.approximate
+            rough_high = numeral.high
             denominator = fraction_denominator(surface, self.lex)
             if denominator is not None:
                 per_hundred = denominator >= 100 and denominator == 10 ** (len(str(int(denominator))) - 1)
@@ -287,7 +291,7 @@ class _Scanner:
             if abbr:
                 factor = table[abbr.group("scale").lower()]
                 value, end, scaled = value * factor, abbr.end(), True
-        return _Amount(start, end, value, kind, scaled, factor, more_than, per_hundred)
+        return _Amount(start, end, value, kind, scaled, factor, more_than, per_hundred, rough_high=rough_high)
 
     # -- units -------------------------------------------------------------------------
     def currency_prefix(self, start: int) -> tuple[str, int] | None:
@@ -487,7 +491,8 @@ class _Scanner:
             return None, unit.end  # the unit runs on into a longer word or code (5bnX, 3x3)
 
         value = low.value * unit.factor + unit.add
-        value_high = (high.value if high else low.value) * unit.factor + unit.add
+        top = high.value if high else (low.rough_high if low.rough_high is not None else low.value)
+        value_high = top * unit.factor + unit.add
         span_end = unit.end
         if unit.kind == "money" and high is None:
             coins, span_end = self.subunits_after(unit.unit, span_end)
@@ -532,7 +537,9 @@ class _Scanner:
         taken = [(d.start, d.end) for d in drafts]
         facts: list[Fact] = []
         for i, d in enumerate(drafts):
-            sentence = self.sentences.around(d.start)
+            # The sentence around the quantity; a quantity never straddles two of them.
+            sentence = (self.sentences.around(d.start)[0], max(self.sentences.around(d.start)[1],
+                                                               self.sentences.around(d.end - 1)[1]))
             previous = drafts[i - 1] if i else None
             if previous and previous.quantity_kind == d.quantity_kind and context.is_restatement(
                 self.text, previous.end, d.phrase_start, self.lex

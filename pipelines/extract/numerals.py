@@ -32,6 +32,7 @@ _FULL_WIDTH[0x00A0] = 0x20  # no-break space
 _FULL_WIDTH[0x2212] = 0x2D  # minus sign
 _ARABIC = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?")
 _SPACE = re.compile(r"\s+")
+_ENUMERATION_COMMA = "、"
 _TOKEN = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?|.")
 
 
@@ -50,6 +51,7 @@ class Numeral:
     value: Decimal
     factor: Decimal  # the trailing big unit (七亿 -> 10^8), shared by a range's low end
     approximate: bool  # 十多万: only the round part is known, the text says "over"
+    high: Decimal | None = None  # 三四倍, 七八十万, 三、四倍: two neighbouring digits give a range
 
 
 def _integer(surface: str, lex: Lexicon, bare_unit: bool = False) -> tuple[Decimal, bool] | None:
@@ -123,8 +125,34 @@ def _scale_factor(surface: str, value: Decimal, lex: Lexicon) -> Decimal:
     return Decimal(1)
 
 
+def _neighbours(surface: str, lex: Lexicon) -> Numeral | None:
+    """Two digits side by side, the second larger (三四, 七八十万, 三、五): a rough range."""
+    if len(surface) < 2:
+        return None
+    first, rest = surface[0], surface[1:]
+    if rest.startswith(_ENUMERATION_COMMA):
+        rest = rest[1:]
+    if not rest:
+        return None
+    second, units = rest[0], rest[1:]
+    low_digit, high_digit = lex.zh_digits.get(first), lex.zh_digits.get(second)
+    if low_digit is None or high_digit is None or not 0 < low_digit < high_digit or high_digit == Decimal("0.5"):
+        return None
+    if units and not all(ch in lex.zh_small_units or ch in lex.zh_big_units for ch in units):
+        return None
+    if not units and len(rest) == len(surface) - 1 and high_digit != low_digit + 1:
+        return None  # 二五 without units is 25, not "two to five"
+    low, high = _plain(first + units, lex), _plain(second + units, lex)
+    if low is None or high is None:
+        return None
+    return Numeral(low.value, low.factor, False, high.value)
+
+
 def _plain(surface: str, lex: Lexicon, bare_unit: bool = False) -> Numeral | None:
     """A numeral without fraction mark: integer part, optional 点 decimals, optional sign."""
+    rough = _neighbours(surface, lex)
+    if rough is not None:
+        return rough
     negative = False
     for mark in ("-", *lex.zh_negative):
         if surface.startswith(mark):

@@ -83,3 +83,15 @@ def test_width_normalisation_keeps_length():
     folded = normalize_width(text)
     assert len(folded) == len(text)
     assert "12%" in folded and "60%" in folded
+
+
+@pytest.mark.parametrize(("surface", "low", "high"), [("三四", 3, 4), ("七八十万", 700_000, 800_000), ("三、五", 3, 5)])
+def test_neighbouring_digits_are_a_rough_range(surface, low, high):
+    numeral = parse_chinese(surface, LEX)
+    assert (numeral.value, numeral.high) == (low, high)
+
+
+@pytest.mark.parametrize(("surface", "value"), [("二五", 25), ("九八", 98), ("二零二五", 2025)])
+def test_digit_strings_stay_numbers(surface, value):
+    numeral = parse_chinese(surface, LEX)
+    assert numeral.value == value and numeral.high is None
