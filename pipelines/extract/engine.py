@@ -538,8 +538,8 @@ class _Scanner:
         facts: list[Fact] = []
         for i, d in enumerate(drafts):
             # The sentence around the quantity; a quantity never straddles two of them.
-            sentence = (self.sentences.around(d.start)[0], max(self.sentences.around(d.start)[1],
-                                                               self.sentences.around(d.end - 1)[1]))
+            first, last = self.sentences.around(d.start), self.sentences.around(d.end - 1)
+            sentence = (first[0], max(first[1], last[1]))
             previous = drafts[i - 1] if i else None
             if previous and previous.quantity_kind == d.quantity_kind and context.is_restatement(
                 self.text, previous.end, d.phrase_start, self.lex
