@@ -18,9 +18,12 @@ from pipelines.extract.lexicon import Lexicon, alternation, compile_words
 # A bullet dash before a capital, a digit or a Chinese character starts a new statement
 # ("... [4][8]. - The U.S. has ...", "... - 2024年中国镓出口量 ..."), a dash before a lower-case
 # word is a parenthesis ("China - where controls bite - remained").
-_SENTENCE_END = re.compile(r"[。！？!?；;]+[」』”’\"')）]*|\n+|\.(?=\s+|$)|(?:(?<=\s)|(?<=[\u4e00-\u9fff\]）)]))(?<![0-9%$]\s)-\s+(?=[A-Z0-9\u4e00-\u9fff])")
+_SENTENCE_END = re.compile(r"[。！？!?；;]+[」』”’\"')）]*|\n+|\.(?=\s+|$)")
+_SENTENCE_END_OR_BULLET = re.compile(
+    _SENTENCE_END.pattern + r"|(?:(?<=\s)|(?<=[\u4e00-\u9fff\]）)]))(?<![0-9%$]\s)-\s+(?=[A-Z0-9\u4e00-\u9fff])"
+)
 # Brackets do not end a clause: 提供64亿美元(约464.64亿元人民币)的补贴 is one phrase.
-_CLAUSE_BREAK = re.compile(r"[，,、：:「」『』“”\"]")
+_CLAUSE_BREAKS = "，,、：:「」『』“”\""
 _LATIN = re.compile(r"[A-Za-z]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _LATIN_PHRASE = re.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+)*")
@@ -53,7 +56,7 @@ def split_sentences(text: str, lexicon: Lexicon) -> Sentences:
     ends: list[int] = []
     start = 0
     abbreviations = _abbreviations(lexicon)
-    for match in _SENTENCE_END.finditer(text):
+    for match in (_SENTENCE_END_OR_BULLET if "- " in text else _SENTENCE_END).finditer(text):
         if match.group().startswith("."):
             run = _ABBREVIATION_RUN.search(text, max(0, match.start() - 8), match.end())
             if run and run.group() in abbreviations:
@@ -215,12 +218,9 @@ def find_category(
     cues = _cue_matcher(lexicon, kind)
     if cues is not None:
         s_lo, s_hi = sentence
-        lo = start
-        while lo > s_lo and not _CLAUSE_BREAK.match(text, lo - 1):
-            lo -= 1
-        hi = end
-        while hi < s_hi and not _CLAUSE_BREAK.match(text, hi):
-            hi += 1
+        # The clause: from the last break before the quantity to the first one after it.
+        lo = max([s_lo, *(text.rfind(ch, s_lo, start) + 1 for ch in _CLAUSE_BREAKS)])
+        hi = min([s_hi, *(i for i in (text.find(ch, end, s_hi) for ch in _CLAUSE_BREAKS) if i >= 0)])
         found: list[set[str]] = []
 
         def in_sentence() -> set[str]:  # read once, and only when a cue needs another category's cue

@@ -163,6 +163,11 @@ class _Patterns:
         # Where a number can start: a cheap scan, then the full pattern is tried only there.
         starts = re.escape("".join([*lex.zh_digits, *lex.zh_small_units, *lex.zh_big_units, *lex.zh_negative]))
         self.numeral_start = re.compile(rf"[0-9{starts}-]")
+        # Characters that can continue a numeral token: a Chinese digit followed by none of
+        # them is a one-character token (一个, 统一, 三星).
+        self.numeral_chars = frozenset("0123456789,.、-" + "".join(
+            [*lex.zh_digits, *lex.zh_small_units, *lex.zh_big_units, *lex.zh_approximate, *lex.zh_point,
+             *lex.zh_negative, *lex.zh_fraction_joiner, lex.zh_fraction_mark]))
         self.word_start = re.compile(rf"\b(?:{en_words}|{multiplicatives})\b", re.IGNORECASE)
         self.en_negative = re.compile(rf"(?<![A-Za-z])(?:{alternation(list(lex.en_negative))})\s+$", re.IGNORECASE)
         self.en_scale = re.compile(rf"[ -]?(?P<scale>{alternation(list(lex.en_scales))})(?![A-Za-z])", re.IGNORECASE)
@@ -264,7 +269,7 @@ class _Scanner:
                 return None
             value, factor, more_than = numeral.value, numeral.factor, numeral.approximate
             rough_high = numeral.high
-            denominator = fraction_denominator(surface, self.lex)
+            denominator = fraction_denominator(surface, self.lex) if self.lex.zh_fraction_mark in surface else None
             if denominator is not None:
                 per_hundred = denominator >= 100 and denominator == 10 ** (len(str(int(denominator))) - 1)
                 fraction = not per_hundred
@@ -502,16 +507,25 @@ class _Scanner:
         return self.record(_Draft(unit.kind, value, value_high, unit.unit, "over" if last.more_than else "exact",
                                   span_start, span_end))
 
-    def numbers(self) -> Iterator[re.Match[str]]:
+    def numbers(self, facts_only: bool = False) -> Iterator[re.Match[str]]:
         """Every match of the number pattern, left to right, as ``search`` would find them:
-        the pattern is tried only where a cheap scan says a number may start."""
+        the pattern is tried only where a cheap scan says a number may start. ``facts_only``
+        also skips lone Chinese digits that ``cannot_be_fact`` would reject."""
         starts = [m.start() for m in self.p.numeral_start.finditer(self.text)]
         if self.has_latin:
             starts = sorted(starts + [m.start() for m in self.p.word_start.finditer(self.text)])
         end = -1
+        text, numeral_chars = self.text, self.p.numeral_chars
+        followers, preceders = self.p.follower_chars, self.p.preceder_chars
         for start in starts:
             if start < end:
                 continue
+            if facts_only and not text[start].isascii():
+                # A lone Chinese digit between words (一个, 统一): no fact, no need to match.
+                after = text[start + 1 : start + 2]
+                if (after not in numeral_chars and after.lower() not in followers and not after.isspace()
+                        and text[start - 1 : start].lower() not in preceders and not text[start - 1 : start].isspace()):
+                    continue
             match = self.p.number.match(self.text, start)
             if match is not None:
                 end = match.end()
@@ -526,7 +540,7 @@ class _Scanner:
     def scan(self) -> list[Fact]:
         drafts: list[_Draft] = []
         pos = 0
-        for match in self.numbers():
+        for match in self.numbers(facts_only=True):
             if match.start() < pos:
                 continue
             draft, next_pos = self.fact_at(match)
@@ -535,6 +549,9 @@ class _Scanner:
             pos = max(next_pos, match.end())
         # Context needs every quantity of the text: a cue beyond another quantity is that one's.
         taken = [(d.start, d.end) for d in drafts]
+        spans_of_kind: dict[str, list[tuple[int, int]]] = {}
+        for d in drafts:
+            spans_of_kind.setdefault(d.quantity_kind, []).append((d.start, d.end))
         facts: list[Fact] = []
         for i, d in enumerate(drafts):
             # The sentence around the quantity; a quantity never straddles two of them.
@@ -546,9 +563,10 @@ class _Scanner:
             ):
                 category = facts[-1].category  # 1万亿韩元（约合人民币54.5亿元）: the same amount again
             else:
-                others = [(o.start, o.end) for o in drafts if o is not d and o.quantity_kind == d.quantity_kind]
+                # Its own span never lies between a cue and itself, so all spans of its kind serve.
                 category = context.find_category(
-                    self.text, d.phrase_start, d.end, d.quantity_kind, sentence, others, self.lex
+                    self.text, d.phrase_start, d.end, d.quantity_kind, sentence, spans_of_kind[d.quantity_kind],
+                    self.lex,
                 )
             start, end = self.to_source(d.start, d.end)
             s_lo, s_hi = context.trimmed(self.text, *sentence)

@@ -52,9 +52,30 @@ def expand_scripts(words: list[str]) -> list[str]:
 
 
 def alternation(words: list[str]) -> str:
-    """A regex alternation of the words, longest first so that ``US$`` wins over ``$``."""
-    unique = sorted(set(words), key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w) for w in unique)
+    """A regex matching any of the words, the longest where several fit (``US$`` over ``$``).
+
+    Built as a trie (``t(?:wenty|welve|hree)``) rather than a flat ``a|b|c``: Python's regex
+    engine tries a flat alternation word by word at every position, a trie character by
+    character, which makes the lexicon patterns several times faster on long texts.
+    """
+    trie: dict = {}
+    for word in set(words):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_pattern(trie) if trie else r"(?!x)x"
+
+
+def _trie_pattern(node: dict) -> str:
+    ends_here = "" in node
+    branches = [re.escape(ch) + _trie_pattern(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends_here:  # greedy: the longer word is tried first
+        return f"(?:{body})?"
+    return body
 
 
 def compile_words(words: list[str], *, anchored: str) -> re.Pattern[str] | SuffixPattern:
