@@ -12,6 +12,8 @@ import pandera.errors
 import pandera.polars as pa
 import polars as pl
 
+from pipelines.schema.frames import polars_schema
+
 MAX_REPORTED_FAILURES = 20
 
 
@@ -59,6 +61,11 @@ def validate_frame(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> Valid
         rows = [{"column": c, "check": "column_present", "failure_case": "missing"} for c in missing]
         rows += [{"column": c, "check": "column_known", "failure_case": "unexpected"} for c in extra]
         return ValidationReport(model.__name__, frame.height, _failure_frame(rows))
+    if frame.is_empty():
+        # No rows for the row checks: the schema is all there is to check (and it is checked).
+        wrong = [{"column": name, "check": f"dtype('{dtype}')", "failure_case": str(frame.schema[name])}
+                 for name, dtype in polars_schema(model).items() if frame.schema[name] != dtype]
+        return ValidationReport(model.__name__, 0, _failure_frame(wrong))
     try:
         model.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:

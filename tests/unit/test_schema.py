@@ -100,3 +100,9 @@ def test_quarantine_stage_values():
     frame = pl.DataFrame({"source_file": ["a"], "content_sha256": [None], "stage": ["compile"], "reason": ["x"],
                           "detected_at": [dt.datetime(2025, 1, 1)]})
     assert not validate_frame(Quarantine, frame).passed
+
+
+def test_empty_frame_of_wrong_dtype_fails():
+    frame = frame_from_rows(Quarantine, []).with_columns(pl.col("detected_at").cast(pl.String))
+    report = validate_frame(Quarantine, frame)
+    assert not report.passed and report.failures["column"].to_list() == ["detected_at"]
