@@ -23,7 +23,7 @@ _SENTENCE_END_OR_BULLET = re.compile(
     _SENTENCE_END.pattern + r"|(?:(?<=\s)|(?<=[\u4e00-\u9fff\]）)]))(?<![0-9%$]\s)-\s+(?=[A-Z0-9\u4e00-\u9fff])"
 )
 # Brackets do not end a clause: 提供64亿美元(约464.64亿元人民币)的补贴 is one phrase.
-_CLAUSE_BREAKS = "，,、：:「」『』“”\""
+_CLAUSE_BREAK = re.compile(r"[，,、：:「」『』“”\"]")
 _LATIN = re.compile(r"[A-Za-z]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _LATIN_PHRASE = re.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+)*")
@@ -219,8 +219,11 @@ def find_category(
     if cues is not None:
         s_lo, s_hi = sentence
         # The clause: from the last break before the quantity to the first one after it.
-        lo = max([s_lo, *(text.rfind(ch, s_lo, start) + 1 for ch in _CLAUSE_BREAKS)])
-        hi = min([s_hi, *(i for i in (text.find(ch, end, s_hi) for ch in _CLAUSE_BREAKS) if i >= 0)])
+        lo = s_lo
+        for match in _CLAUSE_BREAK.finditer(text, s_lo, start):
+            lo = match.end()
+        after = _CLAUSE_BREAK.search(text, end, s_hi)
+        hi = after.start() if after else s_hi
         found: list[set[str]] = []
 
         def in_sentence() -> set[str]:  # read once, and only when a cue needs another category's cue
