@@ -170,7 +170,7 @@ class _Scanner:
             factor, more_than = Decimal(1), False
         scaled = factor != 1
         if fraction:
-            return _Amount(start, end, value, kind, False, Decimal(1), more_than, per_hundred, fraction)
+            return _Amount(start, end, value, kind, False, Decimal(1), more_than, fraction=True)
         arabic_end = kind == "numeral" and surface[-1:].isdigit()
         while True:  # English scale words, also after digits: 173.96 billion, five hundred million
             en = self.p.en_scale.match(self.text, end)
@@ -186,7 +186,8 @@ class _Scanner:
             if abbr:
                 factor = table[abbr.group("scale").lower()]
                 value, end, scaled = value * factor, abbr.end(), True
-        return _Amount(start, end, value, kind, scaled, factor, more_than, per_hundred, rough_high=rough_high)
+        return _Amount(start, end, value, kind, scaled, factor, more_than, per_hundred=per_hundred,
+                       rough_high=rough_high)
 
     # -- units -------------------------------------------------------------------------
     def currency_prefix(self, start: int) -> tuple[str, int] | None:
