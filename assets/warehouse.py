@@ -10,7 +10,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines.checks import preview, schema_metadata
-from pipelines.hops import process_files, publishable
+from pipelines.hops import process_files, publishable, unchanged_files
 from pipelines.resources import SeedFolder, WarehouseFile
 from pipelines.schema.tables import Documents, NumericFacts, Quarantine
 from pipelines.version import pipeline_version
@@ -56,12 +56,9 @@ def publish_tables(
     extract_rejects: pl.DataFrame,
 ):
     documents, facts, quarantine = publishable(parsed_documents, extracted_facts, parse_rejects, extract_rejects)
-    carry = raw_seed_files.filter(pl.col("change") == "unchanged").select(
-        "source_file", "content_sha256", pl.lit(pipeline_version()).alias("pipeline_version")
-    )
     try:
         report = publish_warehouse(
-            warehouse_file.file(), documents, facts, quarantine, carry=carry,
+            warehouse_file.file(), documents, facts, quarantine, carry=unchanged_files(raw_seed_files),
             recompute=lambda files: process_files(seed_folder.root(), files),
         )
     except PublishError as exc:

@@ -116,6 +116,13 @@ def span_mismatches(documents: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFram
     return joined.filter(span.is_null() | (span != pl.col("text"))).drop("body")
 
 
+def unchanged_files(raw: pl.DataFrame) -> pl.DataFrame:
+    """The files whose rows the publish copies from the published warehouse (``carry``)."""
+    return raw.filter(pl.col("change") == "unchanged").select(
+        "source_file", "content_sha256", pl.lit(pipeline_version()).alias("pipeline_version")
+    )
+
+
 def publishable(
     documents: pl.DataFrame, facts: pl.DataFrame, parse_rejects: pl.DataFrame, extract_rejects: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:

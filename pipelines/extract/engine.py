@@ -25,7 +25,6 @@ from pipelines.extract.lexicon import Lexicon, load_lexicon
 from pipelines.extract.numerals import (
     fraction_denominator,
     normalize_width,
-    parse_arabic,
     parse_chinese,
     parse_compact,
     parse_english_words,
@@ -38,7 +37,6 @@ _WIDE = re.compile(r"[\uff01-\uff5e\u3000\u00a0\u2212]")  # what normalize_width
 _HAN_CHARS = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f"  # ideographs and CJK punctuation
 _HAN = re.compile(f"[{_HAN_CHARS}]")
 _INNER_SPACE = re.compile(r"[ \t]+")
-_PLAIN_ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _SPACE_BY_HAN = re.compile(f"[{_HAN_CHARS}][ \t]|[ \t][{_HAN_CHARS}]")
 # A full-width comma between full-width digits is a thousands separator (１１１，１１１).
 _FULL_WIDTH_COMMA = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
@@ -136,7 +134,7 @@ class _Scanner:
         self.lex = lex
         self.p = compiled_patterns(lex)
         self.consumed = 0  # end of the last fact: text before it belongs to that fact
-        self.has_latin = not self.text.isascii() and _LATIN_LETTER.search(self.text) is not None or self.text.isascii()
+        self.has_latin = _LATIN_LETTER.search(self.text) is not None  # English number words need letters
 
     @functools.cached_property
     def sentences(self) -> context.Sentences:
@@ -151,9 +149,7 @@ class _Scanner:
         start, end = match.start(), match.end()
         per_hundred = fraction = False
         rough_high = None
-        if kind == "numeral" and _PLAIN_ARABIC.fullmatch(surface):  # the common case, parsed directly
-            value, factor, more_than = parse_arabic(surface), Decimal(1), False
-        elif kind == "numeral":
+        if kind == "numeral":
             numeral = parse_compact(surface, self.lex)
             if numeral is None:
                 return None

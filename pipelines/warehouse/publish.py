@@ -66,15 +66,21 @@ def checked_table(sql: str) -> str:
     return match.group(1)
 
 
-def previous_detections(path: Path) -> pl.DataFrame | None:
-    """The published quarantine, so that a failure seen before keeps its first detected_at."""
-    if not path.exists():
+def _read_published(path: Path, sql: str, params: list[object] | None = None) -> pl.DataFrame | None:
+    """A query on the published warehouse, read-only; None if there is none yet or it cannot
+    answer (an older schema or a damaged file: then what it held is made afresh)."""
+    if not Path(path).exists():
         return None
     try:
         with duckdb.connect(str(path), read_only=True) as con:
-            return con.sql("SELECT source_file, content_sha256, stage, reason, detected_at FROM quarantine").pl()
+            return _query_frame(con, sql, params)
     except duckdb.Error:
-        return None  # an older or damaged file: detections start afresh
+        return None
+
+
+def previous_detections(path: Path) -> pl.DataFrame | None:
+    """The published quarantine, so that a failure seen before keeps its first detected_at."""
+    return _read_published(path, "SELECT source_file, content_sha256, stage, reason, detected_at FROM quarantine")
 
 
 def keep_first_detection(quarantine: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:
@@ -86,13 +92,9 @@ def keep_first_detection(quarantine: pl.DataFrame, previous: pl.DataFrame | None
     return joined.with_columns(pl.coalesce("_earlier", "detected_at").alias("detected_at")).drop("_earlier")
 
 
-def _offending_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
-    """The rows a check query returns (none = pass), read as plain tuples: a frame is built
-    only when there is something to show."""
-    cursor = con.execute(sql)
-    columns = [c[0] for c in cursor.description]
-    rows = cursor.fetchall()
-    return pl.DataFrame(rows, schema=columns, orient="row") if rows else pl.DataFrame(schema=columns)
+def _query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pl.DataFrame:
+    """A query's rows as a frame, column types kept (through Arrow)."""
+    return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
 
 
 def _load(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -104,19 +106,14 @@ def _load(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> No
 def published_hashes(path: Path, version: str) -> dict[str, str]:
     """source_file -> content_sha256 of every file the published warehouse holds, as made by
     pipeline ``version`` (as a document or in quarantine); empty if there is none yet."""
-    if not Path(path).exists():
-        return {}
-    try:
-        with duckdb.connect(str(path), read_only=True) as con:
-            rows = con.execute(
-                "SELECT source_file, content_sha256 FROM documents WHERE pipeline_version = ? "
-                "UNION ALL SELECT source_file, content_sha256 FROM quarantine "
-                "WHERE pipeline_version = ? AND content_sha256 IS NOT NULL",
-                [version, version],
-            ).fetchall()
-    except duckdb.Error:
-        return {}  # an older or damaged file: everything is processed again
-    return dict(rows)
+    rows = _read_published(
+        path,
+        "SELECT source_file, content_sha256 FROM documents WHERE pipeline_version = ? "
+        "UNION ALL SELECT source_file, content_sha256 FROM quarantine "
+        "WHERE pipeline_version = ? AND content_sha256 IS NOT NULL",
+        [version, version],
+    )
+    return {} if rows is None else dict(rows.iter_rows())
 
 
 Recompute = Callable[[list[str]], tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]
@@ -208,7 +205,7 @@ def publish_warehouse(
                 except duckdb.ConstraintException as exc:  # a key or foreign-key violation
                     con.execute("ROLLBACK")
                     raise PublishError(f"warehouse constraint violated, nothing published: {exc}") from exc
-                results = {name: _offending_rows(con, sql) for name, sql in sql_checks().items()}
+                results = {name: _query_frame(con, sql) for name, sql in sql_checks().items()}
                 failed = {name: rows for name, rows in results.items() if rows.height}
                 if failed:
                     con.execute("ROLLBACK")

@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from pipelines.definitions import build_defs
-from pipelines.hops import extract_hop, parse_hop, process_files, publishable, raw_hop
+from pipelines.hops import extract_hop, parse_hop, process_files, publishable, raw_hop, unchanged_files
 from pipelines.resources import SeedFolder
 from pipelines.version import pipeline_version
 from pipelines.warehouse.publish import publish_warehouse, published_hashes
@@ -84,8 +84,6 @@ def run_without_dagster(folder: Path, db: Path) -> pl.DataFrame:
     raw = raw_hop(folder, published_hashes(db, pipeline_version()))
     documents, parse_rejects = parse_hop(raw)
     facts, extract_rejects = extract_hop(documents)
-    carry = raw.filter(pl.col("change") == "unchanged").select(
-        "source_file", "content_sha256", pl.lit(pipeline_version()).alias("pipeline_version"))
-    publish_warehouse(db, *publishable(documents, facts, parse_rejects, extract_rejects), carry=carry,
+    publish_warehouse(db, *publishable(documents, facts, parse_rejects, extract_rejects), carry=unchanged_files(raw),
                       recompute=lambda files: process_files(folder, files))
     return raw
