@@ -3,17 +3,20 @@
 import dagster as dg
 import polars as pl
 
-from pipelines.checks import pandera_check_result, pandera_check_spec, preview, schema_metadata
+from pipelines.checks import frame_table, pandera_check_result, pandera_check_spec, run_failure, schema_metadata
 from pipelines.hops import raw_hop
+from pipelines.ingest.files import SeedFolderError, list_seed_paths
+from pipelines.progress import Progress
 from pipelines.resources import SeedFolder, WarehouseFile
 from pipelines.schema.tables import RawFiles
 from pipelines.version import pipeline_version
-from pipelines.warehouse.publish import published_hashes
+from pipelines.warehouse.published import WarehouseUnavailable, read_published
 
 
 @dg.asset(
     group_name="raw",
     kinds={"polars", "file"},
+    owners=["team:chipfacts"],
     code_version=pipeline_version(),
     description="Every file below SEEDS_DIR (default seeds/), hashed (SHA-256) and compared with the "
     "published warehouse: new and changed files keep their bytes for the next hop, unchanged ones "
@@ -21,23 +24,38 @@ from pipelines.warehouse.publish import published_hashes
     metadata=schema_metadata(RawFiles),
     check_specs=[pandera_check_spec(RawFiles, "raw_seed_files")],
 )
-def raw_seed_files(seed_folder: SeedFolder, warehouse_file: WarehouseFile):
-    known = published_hashes(warehouse_file.file(), pipeline_version())
-    frame = raw_hop(seed_folder.root(), known)
+def raw_seed_files(context: dg.AssetExecutionContext, seed_folder: SeedFolder, warehouse_file: WarehouseFile):
+    try:
+        root = seed_folder.checked_root()
+    except SeedFolderError as exc:
+        raise run_failure(context, str(exc)) from None
+    paths = list_seed_paths(root)
+    warehouse = warehouse_file.file()
+    context.log.info(f"seeds folder {root} ({len(paths):,} files), warehouse {warehouse}")
+    try:
+        published = read_published(warehouse, pipeline_version(), warehouse_file.lock_wait_seconds)
+    except WarehouseUnavailable as exc:
+        raise run_failure(context, str(exc)) from None
+    if published.note:
+        context.log.warning(published.note)
+    progress = Progress("files_hashed", len(paths), context.log.info)
+    frame = raw_hop(root, published.hashes, paths=paths, progress=progress)
     changes = dict(frame.group_by("change").len().iter_rows())
-    deleted = sorted(set(known) - set(frame["source_file"].to_list()))
+    deleted = len(set(published.hashes) - set(frame["source_file"].to_list()))
     yield dg.Output(
         frame,
         metadata={
             "dagster/row_count": frame.height,
-            "seeds_dir": str(seed_folder.root()),
+            "seeds_dir": str(root),
+            "warehouse": str(warehouse),
             "added": changes.get("added", 0),
             "changed": changes.get("changed", 0),
             "unchanged": changes.get("unchanged", 0),
-            "deleted": len(deleted),
+            "deleted": deleted,
             "unreadable": frame.filter(pl.col("read_error").is_not_null()).height,
-            "preview": preview(frame.filter(pl.col("change") != "unchanged"),
-                               ["source_file", "change", "size_bytes", "read_error"]),
+            **progress.finish(),
+            "new_and_changed": frame_table(frame.filter(pl.col("change") != "unchanged"),
+                                           ["source_file", "change", "size_bytes", "read_error"]),
         },
     )
     yield pandera_check_result(RawFiles, frame, "raw_seed_files")

@@ -2,39 +2,58 @@
 
 One computation loads all three in one transaction into a new file (rows of unchanged files
 copied from the published one), runs the SQL checks of ``sql/checks`` and swaps the file
-in; the tables are three assets so that the catalog shows each with its schema and row count.
+in; the tables are three assets so that the catalog shows each with its schema, its totals
+and what this run changed. It is the only step that writes the warehouse, so it is the one
+in the ``chipfacts_warehouse`` concurrency pool: runs from any job, the UI, the CLI, the
+schedule or the sensor publish one at a time (limit in ``.dagster_home/dagster.yaml``).
 """
 
 
 import dagster as dg
 import polars as pl
 
-from pipelines.checks import preview, schema_metadata
+from pipelines.checks import frame_table, run_failure, schema_metadata
 from pipelines.hops import process_files, publishable, unchanged_files
 from pipelines.resources import SeedFolder, WarehouseFile
 from pipelines.schema.tables import Documents, NumericFacts, Quarantine
 from pipelines.version import pipeline_version
-from pipelines.warehouse.publish import PublishError, checked_table, publish_warehouse, sql_checks
+from pipelines.warehouse.publish import PublishError, checked_table, publish_warehouse, sql_checks, sql_summaries
+from pipelines.warehouse.published import WarehouseUnavailable
 
-_CHECK_ASSET = {name: checked_table(sql) for name, sql in sql_checks().items()}
+WAREHOUSE_POOL = "chipfacts_warehouse"
+_CHECK_TABLE = {name: checked_table(sql) for name, sql in sql_checks().items()}
+_SUMMARY_TABLE = {name: checked_table(sql) for name, sql in sql_summaries().items()}
+
+
+def _table_spec(model, deps: list[str], description: str) -> dg.AssetSpec:
+    table = model.get_metadata()[model.__name__]["dataframe"]["table"]
+    return dg.AssetSpec(
+        table, group_name="warehouse", kinds={"duckdb"}, deps=deps, description=description, owners=["team:chipfacts"],
+        metadata={**schema_metadata(model), "dagster/table_name": f"warehouse.main.{table}"},
+    )
+
+
+def _check_results(results: dict[str, pl.DataFrame]) -> list[dg.AssetCheckResult]:
+    return [
+        dg.AssetCheckResult(asset_key=_CHECK_TABLE[name], check_name=name, passed=rows.is_empty(),
+                            severity=dg.AssetCheckSeverity.ERROR,
+                            metadata={"offending_rows": rows.height, "rows": frame_table(rows, rows=20)})
+        for name, rows in results.items()
+    ]
 
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec("documents", group_name="warehouse", kinds={"duckdb"}, metadata=schema_metadata(Documents),
-                     deps=["parsed_documents"],
-                     description="DuckDB table `documents`: one row per article (primary key doc_id)."),
-        dg.AssetSpec("numeric_facts", group_name="warehouse", kinds={"duckdb"},
-                     metadata=schema_metadata(NumericFacts), deps=["extracted_facts"],
-                     description="DuckDB table `numeric_facts`: one row per fact (primary key fact_id, "
-                     "foreign key doc_id), body[start_char:end_char] = text."),
-        dg.AssetSpec("quarantine", group_name="warehouse", kinds={"duckdb"}, metadata=schema_metadata(Quarantine),
-                     deps=["parse_rejects", "extract_rejects", "raw_seed_files"],
-                     description="DuckDB table `quarantine`: files that could not be read, parsed or extracted."),
+        _table_spec(Documents, ["parsed_documents"], "DuckDB table `documents`: one row per article (primary key doc_id)."),
+        _table_spec(NumericFacts, ["extracted_facts"], "DuckDB table `numeric_facts`: one row per fact (primary key "
+                    "fact_id, foreign key doc_id), body[start_char:end_char] = text."),
+        _table_spec(Quarantine, ["parse_rejects", "extract_rejects", "raw_seed_files"],
+                    "DuckDB table `quarantine`: files that could not be read, parsed or extracted."),
     ],
     check_specs=[
-        dg.AssetCheckSpec(name, asset=table, description=f"sql/checks/{name}.sql returns no rows")
-        for name, table in _CHECK_ASSET.items()
+        dg.AssetCheckSpec(name, asset=table, blocking=True,
+                          description=f"sql/checks/{name}.sql returns no rows; a failure stops the publish")
+        for name, table in _CHECK_TABLE.items()
     ],
     ins={
         "raw_seed_files": dg.AssetIn("raw_seed_files"),
@@ -44,6 +63,7 @@ _CHECK_ASSET = {name: checked_table(sql) for name, sql in sql_checks().items()}
         "extract_rejects": dg.AssetIn("extract_rejects"),
     },
     code_version=pipeline_version(),
+    pool=WAREHOUSE_POOL,
 )
 def publish_tables(
     context: dg.AssetExecutionContext,
@@ -56,30 +76,28 @@ def publish_tables(
     extract_rejects: pl.DataFrame,
 ):
     documents, facts, quarantine = publishable(parsed_documents, extracted_facts, parse_rejects, extract_rejects)
+    root = seed_folder.root()
     try:
         report = publish_warehouse(
             warehouse_file.file(), documents, facts, quarantine, carry=unchanged_files(raw_seed_files),
-            recompute=lambda files: process_files(seed_folder.root(), files),
+            recompute=lambda files: process_files(root, files),
+            lock_wait_seconds=warehouse_file.lock_wait_seconds, max_dropped_share=warehouse_file.max_dropped_share,
+            source=f"SEEDS_DIR {root}",
         )
     except PublishError as exc:
-        for name, rows in exc.failed_checks.items():
-            context.log.error(f"{name}: {rows.height} offending rows\n{rows.head(20)}")
-        raise
-    path = str(report.path.resolve())
-    yield dg.MaterializeResult(asset_key="documents", metadata={
-        "dagster/row_count": report.row_counts["documents"], "path": path,
-        "carried_over_unchanged": report.carried,
-        "made_now": documents.height,
-        "preview": preview(documents, ["source_file", "format", "language", "title"]),
-    })
-    yield dg.MaterializeResult(asset_key="numeric_facts", metadata={
-        "dagster/row_count": report.row_counts["numeric_facts"], "path": path,
-        "facts_made_now": facts.height,
-    })
-    yield dg.MaterializeResult(asset_key="quarantine", metadata={
-        "dagster/row_count": report.row_counts["quarantine"], "path": path,
-        "quarantined_now": preview(quarantine, ["source_file", "stage", "reason"], rows=50),
-    })
-    for name, rows in report.check_results.items():
-        yield dg.AssetCheckResult(asset_key=_CHECK_ASSET[name], check_name=name, passed=rows.is_empty(),
-                                  metadata={"offending_rows": rows.height})
+        yield from _check_results(exc.check_results)  # the UI shows which check failed, with its rows
+        raise run_failure(context, str(exc)) from None
+    except WarehouseUnavailable as exc:
+        raise run_failure(context, str(exc)) from None
+    changes = dict(raw_seed_files.group_by("change").len().iter_rows())
+    this_run = {"added_files": changes.get("added", 0), "changed_files": changes.get("changed", 0),
+                "unchanged_files_carried_over": report.carried, "dropped_documents": report.dropped}
+    made_now = {"documents": documents.height, "numeric_facts": facts.height, "quarantine": quarantine.height}
+    for table, total in report.row_counts.items():
+        summaries = {name: frame_table(rows, rows=rows.height) for name, rows in report.summaries.items()
+                     if _SUMMARY_TABLE[name] == table}
+        yield dg.MaterializeResult(asset_key=table, metadata={
+            "dagster/row_count": total, "path": str(report.path), "made_this_run": made_now[table], **this_run,
+            **summaries,
+        })
+    yield from _check_results(report.check_results)

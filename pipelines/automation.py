@@ -4,7 +4,10 @@ Both start the same job, which is incremental (unchanged files cost a hash), so 
 any change costs about the change. The sensor sees a change as a new fingerprint of the
 folder (every path with its size and modification time); it starts one run per change it
 sees, not one per file, and none while a re-ingest is still running (the change is then
-picked up by the next tick), so a burst of files lands in one run or a few.
+picked up by the next tick), so a burst of files lands in one run or a few. "Running" means
+any run that publishes the warehouse, whatever started it (this job, "Materialize all" in the
+UI, a CLI run on the same instance); their publish steps also take turns in the warehouse's
+concurrency pool, which is what keeps writers one at a time.
 
 Both ship stopped; ``AUTOMATION_DEFAULT_STATUS=running`` starts them with the code
 location, or switch them on in the UI (Automation) or with ``dagster sensor start``.
@@ -17,17 +20,16 @@ import os
 
 import dagster as dg
 
-from pipelines.ingest.files import list_seed_paths
+from pipelines.ingest.files import SeedFolderError, list_seed_paths
 from pipelines.resources import SeedFolder
 
-WRITER_TAG = {"chipfacts/writer": "warehouse"}
 IN_PROGRESS = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
-               dg.DagsterRunStatus.STARTED]
+               dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+WAREHOUSE_TABLES = {dg.AssetKey("documents"), dg.AssetKey("numeric_facts"), dg.AssetKey("quarantine")}
 
 build_warehouse = dg.define_asset_job(
     "build_warehouse",
-    selection="*",
-    tags=WRITER_TAG,
+    selection=dg.AssetSelection.all(),
     description="Re-ingest the seeds folder: hash every file, parse and extract the new and changed ones, "
     "drop the deleted ones, and publish the DuckDB warehouse.",
 )
@@ -36,7 +38,7 @@ build_warehouse = dg.define_asset_job(
 def folder_fingerprint(seed_folder: SeedFolder) -> str:
     """A digest of every file's path, size and modification time: changes when a file is
     added, changed or deleted, without reading any file."""
-    root = seed_folder.root()
+    root = seed_folder.checked_root()
     digest = hashlib.sha256()
     for path in list_seed_paths(root):
         stat = path.stat()
@@ -49,6 +51,14 @@ def _default_status() -> dg.DefaultSensorStatus:
     return dg.DefaultSensorStatus.RUNNING if running else dg.DefaultSensorStatus.STOPPED
 
 
+def warehouse_run_in_progress(instance: dg.DagsterInstance) -> dg.DagsterRun | None:
+    """A queued or running run that publishes the warehouse, from any job or launcher."""
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=IN_PROGRESS)):
+        if run.job_name == build_warehouse.name or WAREHOUSE_TABLES & set(run.asset_selection or ()):
+            return run
+    return None
+
+
 @dg.sensor(
     job=build_warehouse,
     minimum_interval_seconds=int(os.environ.get("SENSOR_INTERVAL_SECONDS", "30")),
@@ -56,15 +66,16 @@ def _default_status() -> dg.DefaultSensorStatus:
     description="Starts a re-ingest when a file in SEEDS_DIR is added, changed or deleted.",
 )
 def seed_folder_sensor(context: dg.SensorEvaluationContext, seed_folder: SeedFolder):
-    fingerprint = folder_fingerprint(seed_folder)
+    try:
+        fingerprint = folder_fingerprint(seed_folder)
+    except SeedFolderError as exc:
+        return dg.SkipReason(str(exc))
     if fingerprint == context.cursor:
         return dg.SkipReason("no file added, changed or deleted")
-    running = context.instance.get_runs(
-        filters=dg.RunsFilter(job_name=build_warehouse.name, statuses=IN_PROGRESS), limit=1
-    )
+    running = warehouse_run_in_progress(context.instance)
     if running:
-        return dg.SkipReason(f"run {running[0].run_id} is re-ingesting; the change is picked up after it")
-    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint, tags=WRITER_TAG)], cursor=fingerprint)
+        return dg.SkipReason(f"run {running.run_id} is publishing the warehouse; the change is picked up after it")
+    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)
 
 
 daily_reingest = dg.ScheduleDefinition(

@@ -49,11 +49,35 @@ def pandera_check_result(model: type[pa.DataFrameModel], frame: pl.DataFrame, as
     )
 
 
-def preview(frame: pl.DataFrame, columns: list[str], rows: int = 10) -> dg.MetadataValue:
-    """A Markdown preview of a few columns of the first rows."""
-    head = frame.select(columns).head(rows)
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for row in head.iter_rows():
-        cells = [str(v)[:60].replace("|", "\\|").replace("\n", " ") if v is not None else "" for v in row]
-        lines.append("| " + " | ".join(cells) + " |")
-    return dg.MetadataValue.md("\n".join(lines))
+_TABLE_TYPES = {pl.Int8: "int", pl.Int16: "int", pl.Int32: "int", pl.Int64: "int", pl.UInt32: "int",
+                pl.UInt64: "int", pl.Float32: "float", pl.Float64: "float", pl.Boolean: "bool"}
+MAX_CELL = 120
+
+
+def _cell(value: object, kind: str) -> object:
+    if value is None or kind != "string":
+        return value
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def frame_table(frame: pl.DataFrame, columns: list[str] | None = None, rows: int = 10) -> dg.MetadataValue:
+    """The first ``rows`` rows of some columns as a typed table (long text cut short)."""
+    head = frame.select(columns or frame.columns).head(rows)
+    kinds = {name: _TABLE_TYPES.get(dtype.base_type(), "string") for name, dtype in head.schema.items()}
+    schema = dg.TableSchema(columns=[dg.TableColumn(name, kind) for name, kind in kinds.items()])
+    records = [dg.TableRecord({k: _cell(v, kinds[k]) for k, v in row.items()}) for row in head.iter_rows(named=True)]
+    return dg.MetadataValue.table(records, schema=schema)
+
+
+def counts_table(frame: pl.DataFrame, *columns: str) -> dg.MetadataValue:
+    """Rows per value of ``columns`` as a table (no rows: an empty table with the columns)."""
+    counts = frame.group_by(*columns).len("rows").sort(*columns) if frame.height else \
+        frame.select(columns).with_columns(pl.lit(0).alias("rows")).head(0)
+    return frame_table(counts, rows=counts.height)
+
+
+def run_failure(context: dg.AssetExecutionContext, message: str) -> dg.Failure:
+    """A run failure whose headline is ``message``, also logged first on a line of its own."""
+    context.log.error(message)
+    return dg.Failure(description=message, allow_retries=False)

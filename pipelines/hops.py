@@ -19,6 +19,7 @@ from pipelines.extract.engine import Fact, extract_facts
 from pipelines.ingest.errors import RejectedFile
 from pipelines.ingest.files import read_seed_files
 from pipelines.ingest.records import Document, parse_document
+from pipelines.progress import Progress
 from pipelines.schema.frames import frame_from_rows
 from pipelines.schema.tables import Documents, NumericFacts, Quarantine, RawFiles
 from pipelines.version import pipeline_version
@@ -33,16 +34,18 @@ def quarantine_row(source_file: str, sha: str | None, stage: str, reason: str) -
             "detected_at": _now(), "pipeline_version": pipeline_version()}
 
 
-def raw_hop(seeds_dir: Path, known: Mapping[str, str] | None = None, only: set[str] | None = None) -> pl.DataFrame:
+def raw_hop(seeds_dir: Path, known: Mapping[str, str] | None = None, only: set[str] | None = None,
+            paths: list[Path] | None = None, progress: Progress | None = None) -> pl.DataFrame:
     """Every file of the seeds folder with its hash (RawFiles).
 
     ``known`` maps a path to the content hash the published warehouse holds for it, made by
     this pipeline version: a file with that hash is ``unchanged`` and its bytes are dropped
-    (it cost a hash, not a parse). ``only`` restricts the listing to some paths.
+    (it cost a hash, not a parse). ``only`` restricts the listing to some paths, ``paths`` is
+    the listing when the caller made it; ``progress`` is advanced per file.
     """
     known = known or {}
     rows = []
-    for f in read_seed_files(seeds_dir, only):
+    for f in read_seed_files(seeds_dir, only, paths):
         sha = f.content_sha256
         change = "unchanged" if sha is not None and known.get(f.source_file) == sha else (
             "changed" if f.source_file in known else "added")
@@ -50,6 +53,8 @@ def raw_hop(seeds_dir: Path, known: Mapping[str, str] | None = None, only: set[s
                      "size_bytes": None if f.content is None else len(f.content),
                      "content": None if change == "unchanged" else f.content,
                      "read_error": f.read_error, "change": change})
+        if progress is not None:
+            progress.advance()
     return frame_from_rows(RawFiles, rows)
 
 
@@ -59,10 +64,12 @@ def document_row(doc: Document) -> dict[str, object]:
     return row
 
 
-def parse_hop(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def parse_hop(raw: pl.DataFrame, progress: Progress | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Raw files that are new or changed to (Documents, Quarantine)."""
     documents, rejects = [], []
     for row in raw.filter(pl.col("change") != "unchanged").iter_rows(named=True):
+        if progress is not None:
+            progress.advance()
         source, sha = row["source_file"], row["content_sha256"]
         if row["content"] is None:
             rejects.append(quarantine_row(source, sha, "read", row["read_error"] or "cannot read file"))
@@ -88,12 +95,14 @@ def fact_row(doc_id: str, fact: Fact, version: str) -> dict[str, object]:
     return row
 
 
-def extract_hop(documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def extract_hop(documents: pl.DataFrame, progress: Progress | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Documents to (NumericFacts, Quarantine). A document whose extraction fails is
     quarantined at stage 'extract' and its facts are left out whole."""
     version = pipeline_version()
     facts, rejects = [], []
     for doc in documents.select("doc_id", "source_file", "content_sha256", "body", "language").iter_rows(named=True):
+        if progress is not None:
+            progress.advance()
         try:
             found = extract_facts(doc["body"], doc["language"])
             for fact in found:

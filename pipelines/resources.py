@@ -1,7 +1,10 @@
-"""Dagster resources: where the seeds are and where the warehouse goes.
+"""Dagster resources: where the seeds are, where the warehouse goes, and the publish guards.
 
-Both come from the environment (``SEEDS_DIR``, ``DUCKDB_PATH``) with defaults relative
-to the repository root, so ``dagster dev`` and ``dagster asset materialize`` work as is.
+Every setting comes from the environment with a default, so ``dagster dev`` and
+``dagster asset materialize`` work as is; the README's Configuration table lists them. A
+relative path is resolved against the working directory of the process that runs the
+step (the repository root for ``dagster dev`` with ``workspace.yaml``), and every run logs
+the absolute paths it uses.
 """
 
 from __future__ import annotations
@@ -10,6 +13,10 @@ import os
 from pathlib import Path
 
 import dagster as dg
+
+from pipelines.ingest.files import check_seed_folder
+from pipelines.warehouse.publish import DEFAULT_MAX_DROPPED_SHARE
+from pipelines.warehouse.published import DEFAULT_LOCK_WAIT_SECONDS
 
 DEFAULT_SEEDS_DIR = "seeds"
 DEFAULT_DUCKDB_PATH = "data/warehouse.duckdb"
@@ -21,20 +28,36 @@ class SeedFolder(dg.ConfigurableResource):
     path: str = DEFAULT_SEEDS_DIR
 
     def root(self) -> Path:
-        return Path(self.path).expanduser()
+        """The folder as an absolute path (it may not exist)."""
+        return Path(self.path).expanduser().absolute()
+
+    def checked_root(self) -> Path:
+        """The folder, or ``SeedFolderError``: one line naming the setting, the absolute path
+        it resolved to and the working directory."""
+        return check_seed_folder("SEEDS_DIR", self.path, Path.cwd())
 
 
 class WarehouseFile(dg.ConfigurableResource):
-    """The published DuckDB file that BI tools and SQL users read."""
+    """The published DuckDB file that BI tools and SQL users read, and how a publish guards it."""
 
     path: str = DEFAULT_DUCKDB_PATH
+    lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+    """How long a run waits for a client that holds the file open read-write before it fails."""
+    max_dropped_share: float = DEFAULT_MAX_DROPPED_SHARE
+    """The largest share of the published documents one run may drop (1 allows dropping all)."""
 
     def file(self) -> Path:
-        return Path(self.path).expanduser()
+        return Path(self.path).expanduser().absolute()
 
 
 def default_resources(seeds_dir: str | None = None, duckdb_path: str | None = None) -> dict[str, object]:
+    env = os.environ
     return {
-        "seed_folder": SeedFolder(path=seeds_dir or os.environ.get("SEEDS_DIR") or DEFAULT_SEEDS_DIR),
-        "warehouse_file": WarehouseFile(path=duckdb_path or os.environ.get("DUCKDB_PATH") or DEFAULT_DUCKDB_PATH),
+        "seed_folder": SeedFolder(path=seeds_dir or env.get("SEEDS_DIR") or DEFAULT_SEEDS_DIR),
+        "warehouse_file": WarehouseFile(
+            path=duckdb_path or env.get("DUCKDB_PATH") or DEFAULT_DUCKDB_PATH,
+            lock_wait_seconds=float(env.get("WAREHOUSE_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_SECONDS)),
+            max_dropped_share=float(env.get("MAX_DROPPED_SHARE", DEFAULT_MAX_DROPPED_SHARE)),
+        ),
     }
+

@@ -16,6 +16,7 @@ from pipelines.schema.tables import PUBLISHED_MODELS
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 DDL_DIR = SQL_DIR / "ddl"
+VIEWS_DIR = SQL_DIR / "views"
 
 DUCKDB_TYPES = {
     "String": "VARCHAR",
@@ -76,6 +77,38 @@ def render_ddl(model: type[pa.DataFrameModel]) -> str:
 def ddl_files() -> dict[Path, str]:
     """The DDL file of every published table, in load order (documents before facts)."""
     return {DDL_DIR / f"{table_metadata(m)['table']}.sql": render_ddl(m) for m in PUBLISHED_MODELS}
+
+
+def column_descriptions() -> dict[str, str]:
+    """Column name -> description over the published models; a name in several tables keeps
+    the description of the last model (numeric_facts: a view's fact columns are its subject)."""
+    out: dict[str, str] = {}
+    for model in PUBLISHED_MODELS:
+        out.update({name: c.description for name, c in model.to_schema().columns.items() if c.description})
+    return out
+
+
+def view_comments(view: str, columns: list[str]) -> list[str]:
+    """COMMENT ON COLUMN statements for a view's columns, from the models' descriptions: the
+    views in ``sql/views`` only select published columns, so their meaning is the model's."""
+    described = column_descriptions()
+    missing = [c for c in columns if c not in described]
+    if missing:
+        raise ValueError(f"view {view} has columns no published model describes: {missing}")
+    return [f"COMMENT ON COLUMN {view}.{c} IS {_sql_string(described[c])};" for c in columns]
+
+
+def create_schema(con) -> None:
+    """Create the published tables, then the views of ``sql/views`` with column comments."""
+    for ddl in ddl_files().values():
+        con.execute(ddl)
+    for path in sorted(VIEWS_DIR.glob("*.sql")):
+        con.execute(path.read_text("utf-8"))
+        columns = [row[0] for row in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [path.stem]
+        ).fetchall()]
+        for statement in view_comments(path.stem, columns):
+            con.execute(statement)
 
 
 def main(argv: list[str] | None = None) -> int:

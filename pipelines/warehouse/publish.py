@@ -28,18 +28,37 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.schema.ddl import SQL_DIR, ddl_files
+from pipelines.schema.ddl import SQL_DIR, create_schema
+from pipelines.warehouse.published import (
+    DEFAULT_LOCK_WAIT_SECONDS,
+    open_published,
+    previous_detections,
+    published_documents,
+    query_frame,
+    retry_on_lock,
+)
 
 CHECKS_DIR = SQL_DIR / "checks"
-VIEWS_DIR = SQL_DIR / "views"
+SUMMARIES_DIR = SQL_DIR / "summaries"
+
+
+# The on-disk format the warehouse is written in. DuckDB 2.0 writes its newest format by
+# default, which no 1.x client (CLI, JDBC/ODBC, the Node driver BI tools use) can open; v1.0.0
+# is read by every DuckDB from 1.0 on. Raise it only when a feature needs it (README, BI).
+STORAGE_COMPATIBILITY_VERSION = "v1.0.0"
+DEFAULT_MAX_DROPPED_SHARE = 0.5
 
 
 class PublishError(RuntimeError):
     """The warehouse was not published; the previous one is untouched."""
 
-    def __init__(self, message: str, failed_checks: dict[str, pl.DataFrame] | None = None) -> None:
+    def __init__(self, message: str, check_results: dict[str, pl.DataFrame] | None = None) -> None:
         super().__init__(message)
-        self.failed_checks = failed_checks or {}
+        self.check_results = check_results or {}  # every SQL check's offending rows, when they ran
+
+    @property
+    def failed_checks(self) -> dict[str, pl.DataFrame]:
+        return {name: rows for name, rows in self.check_results.items() if rows.height}
 
 
 @dataclass(frozen=True)
@@ -47,40 +66,34 @@ class PublishReport:
     path: Path
     row_counts: dict[str, int]
     check_results: dict[str, pl.DataFrame] = field(default_factory=dict)  # check name -> offending rows
+    summaries: dict[str, pl.DataFrame] = field(default_factory=dict)  # sql/summaries name -> rows
     carried: int = 0  # unchanged files whose rows were copied, not made again
+    dropped: int = 0  # documents the previous warehouse published and this one does not
 
 
 _CHECK_TABLE = re.compile(r"^-- table: (\w+)$", re.MULTILINE)
 
 
+def _queries(folder: Path) -> dict[str, str]:
+    return {p.stem: p.read_text("utf-8") for p in sorted(folder.glob("*.sql"))}
+
+
 def sql_checks() -> dict[str, str]:
     """name -> query of every data check in sql/checks (a query returns offending rows)."""
-    return {p.stem: p.read_text("utf-8") for p in sorted(CHECKS_DIR.glob("*.sql"))}
+    return _queries(CHECKS_DIR)
+
+
+def sql_summaries() -> dict[str, str]:
+    """name -> query of every summary in sql/summaries, shown in the catalog after a publish."""
+    return _queries(SUMMARIES_DIR)
 
 
 def checked_table(sql: str) -> str:
-    """The table a check is about, from its ``-- table: name`` header line."""
+    """The table a check or summary is about, from its ``-- table: name`` header line."""
     match = _CHECK_TABLE.search(sql)
     if match is None:
-        raise ValueError("a check in sql/checks lacks its '-- table: <name>' line")
+        raise ValueError("a query in sql/checks or sql/summaries lacks its '-- table: <name>' line")
     return match.group(1)
-
-
-def _read_published(path: Path, sql: str, params: list[object] | None = None) -> pl.DataFrame | None:
-    """A query on the published warehouse, read-only; None if there is none yet or it cannot
-    answer (an older schema or a damaged file: then what it held is made afresh)."""
-    if not Path(path).exists():
-        return None
-    try:
-        with duckdb.connect(str(path), read_only=True) as con:
-            return _query_frame(con, sql, params)
-    except duckdb.Error:
-        return None
-
-
-def previous_detections(path: Path) -> pl.DataFrame | None:
-    """The published quarantine, so that a failure seen before keeps its first detected_at."""
-    return _read_published(path, "SELECT source_file, content_sha256, stage, reason, detected_at FROM quarantine")
 
 
 def keep_first_detection(quarantine: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:
@@ -92,28 +105,10 @@ def keep_first_detection(quarantine: pl.DataFrame, previous: pl.DataFrame | None
     return joined.with_columns(pl.coalesce("_earlier", "detected_at").alias("detected_at")).drop("_earlier")
 
 
-def _query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pl.DataFrame:
-    """A query's rows as a frame, column types kept (through Arrow)."""
-    return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
-
-
 def _load(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     view = f"_incoming_{table}"  # table names come from the models, never from input
     con.register(view, frame.to_arrow())
     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
-
-
-def published_hashes(path: Path, version: str) -> dict[str, str]:
-    """source_file -> content_sha256 of every file the published warehouse holds, as made by
-    pipeline ``version`` (as a document or in quarantine); empty if there is none yet."""
-    rows = _read_published(
-        path,
-        "SELECT source_file, content_sha256 FROM documents WHERE pipeline_version = ? "
-        "UNION ALL SELECT source_file, content_sha256 FROM quarantine "
-        "WHERE pipeline_version = ? AND content_sha256 IS NOT NULL",
-        [version, version],
-    )
-    return {} if rows is None else dict(rows.iter_rows())
 
 
 Recompute = Callable[[list[str]], tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]
@@ -135,11 +130,13 @@ def _sql_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataFrame) -> set[str]:
+def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataFrame, lock_wait_seconds: float
+                ) -> set[str]:
     """Copy the rows of unchanged files from the published warehouse; the files found."""
     if carry.is_empty() or not published.exists():
         return set()
-    con.execute(f"ATTACH {_sql_path(published)} AS published (READ_ONLY)")
+    retry_on_lock(lambda: con.execute(f"ATTACH {_sql_path(published)} AS published (READ_ONLY)"), published,
+                  lock_wait_seconds)
     con.register("_carry", carry.to_arrow())
     try:
         key = "USING (source_file, content_sha256, pipeline_version)"
@@ -148,7 +145,7 @@ def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataF
                     "JOIN documents d USING (doc_id)")
         con.execute(f"INSERT INTO quarantine BY NAME SELECT q.* FROM published.quarantine q JOIN _carry {key}")
         found = con.execute("SELECT source_file FROM documents UNION SELECT source_file FROM quarantine").fetchall()
-    except duckdb.Error:
+    except (duckdb.CatalogException, duckdb.BinderException):
         # A warehouse of another schema: nothing is carried over, everything is made again.
         for table in ("numeric_facts", "documents", "quarantine"):
             con.execute(f"DELETE FROM {table}")
@@ -159,6 +156,16 @@ def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataF
     return {row[0] for row in found}
 
 
+def dropped_share_error(dropped: int, published: int, max_dropped_share: float, source: str) -> str | None:
+    """Why a publish that drops ``dropped`` of ``published`` documents is refused, or None."""
+    if published == 0 or dropped / published <= max_dropped_share:
+        return None
+    return (f"refused: this run would drop {dropped} of the {published} published documents "
+            f"({dropped / published:.0%}, more than MAX_DROPPED_SHARE={max_dropped_share:g}) because they are "
+            f"no longer in {source} or no longer parse; the previous warehouse stays published. Check the folder, "
+            "or set MAX_DROPPED_SHARE=1 for a run that is meant to remove them.")
+
+
 def publish_warehouse(
     path: Path,
     documents: pl.DataFrame,
@@ -167,26 +174,33 @@ def publish_warehouse(
     *,
     carry: pl.DataFrame | None = None,
     recompute: Recompute | None = None,
+    lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
+    max_dropped_share: float = DEFAULT_MAX_DROPPED_SHARE,
+    source: str = "the seeds folder",
 ) -> PublishReport:
     """Build the warehouse in a new file and swap it in; raise ``PublishError`` on any failed check.
 
     The frames hold the rows of new and changed files. ``carry`` (source_file,
     content_sha256, pipeline_version) names unchanged files whose rows are copied from the
     published warehouse; any of them it no longer holds (another run replaced it meanwhile)
-    are made again with ``recompute``. Files in neither are gone from the new warehouse.
+    are made again with ``recompute``. Files in neither are gone from the new warehouse,
+    unless that drops more than ``max_dropped_share`` of the published documents: then
+    nothing is published (``source`` names the folder in the message). A published file
+    locked by another process is waited for ``lock_wait_seconds``, then ``WarehouseLocked``.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     building = path.with_name(f".{path.name}.{uuid.uuid4().hex}.building")
     with _writer_lock(path):
-        quarantine = keep_first_detection(quarantine, previous_detections(path))
+        with open_published(path, lock_wait_seconds) as published:
+            previous = None if published is None else previous_detections(published)
+            before = set() if published is None else published_documents(published)
+        quarantine = keep_first_detection(quarantine, previous)
         try:
-            with duckdb.connect(str(building)) as con:
-                for ddl in ddl_files().values():
-                    con.execute(ddl)
-                for view in sorted(VIEWS_DIR.glob("*.sql")):
-                    con.execute(view.read_text("utf-8"))
-                carried = _carry_over(con, path, carry) if carry is not None else set()
+            config = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}
+            with duckdb.connect(str(building), config=config) as con:
+                create_schema(con)
+                carried = _carry_over(con, path, carry, lock_wait_seconds) if carry is not None else set()
                 if carry is not None and recompute is not None:
                     missing = sorted(set(carry["source_file"].to_list()) - carried)
                     if missing:
@@ -205,17 +219,24 @@ def publish_warehouse(
                 except duckdb.ConstraintException as exc:  # a key or foreign-key violation
                     con.execute("ROLLBACK")
                     raise PublishError(f"warehouse constraint violated, nothing published: {exc}") from exc
-                results = {name: _query_frame(con, sql) for name, sql in sql_checks().items()}
+                results = {name: query_frame(con, sql) for name, sql in sql_checks().items()}
                 failed = {name: rows for name, rows in results.items() if rows.height}
                 if failed:
                     con.execute("ROLLBACK")
                     summary = ", ".join(f"{name} ({rows.height} rows)" for name, rows in failed.items())
-                    raise PublishError(f"warehouse checks failed, nothing published: {summary}", failed)
+                    raise PublishError(f"warehouse checks failed, nothing published: {summary}", results)
+                after = {row[0] for row in con.execute("SELECT source_file FROM documents").fetchall()}
+                dropped = len(before - after)
+                refusal = dropped_share_error(dropped, len(before), max_dropped_share, source)
+                if refusal:
+                    con.execute("ROLLBACK")
+                    raise PublishError(refusal, results)
                 con.execute("COMMIT")
-                counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in frames}
+                counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in frames}
+                summaries = {name: query_frame(con, sql) for name, sql in sql_summaries().items()}
                 con.execute("CHECKPOINT")
             os.replace(building, path)
         finally:
             for leftover in (building, building.with_name(building.name + ".wal")):
                 leftover.unlink(missing_ok=True)
-    return PublishReport(path, counts, results, carried=len(carried))
+    return PublishReport(path, counts, results, summaries, carried=len(carried), dropped=dropped)

@@ -1,11 +1,14 @@
 -- BI view: each fact with the document it comes from. Explicit columns: this is a contract.
+-- The file stem is the view's name; its column comments are added from the Pandera models.
 CREATE OR REPLACE VIEW fact_details AS
 SELECT
     f.fact_id,
     f.doc_id,
     d.source_file,
     d.title,
+    d.author,
     d.publisher,
+    d.url,
     d.published_at,
     d.language,
     f.quantity_kind,
@@ -21,3 +24,4 @@ SELECT
     f.sentence
 FROM numeric_facts AS f
 JOIN documents AS d USING (doc_id);
+COMMENT ON VIEW fact_details IS 'Each numeric fact with the title, author, publisher, URL, date and language of its document, for dashboards.';

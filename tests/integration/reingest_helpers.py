@@ -14,7 +14,8 @@ from pipelines.definitions import build_defs
 from pipelines.hops import extract_hop, parse_hop, process_files, publishable, raw_hop, unchanged_files
 from pipelines.resources import SeedFolder
 from pipelines.version import pipeline_version
-from pipelines.warehouse.publish import publish_warehouse, published_hashes
+from pipelines.warehouse.publish import publish_warehouse
+from pipelines.warehouse.published import read_published
 from tests.conftest import FIXTURES, SEEDS
 
 TABLES = ("documents", "numeric_facts", "quarantine")
@@ -81,7 +82,7 @@ def tables(db: Path, *, detection_times: bool = True) -> dict[str, list[tuple]]:
 
 def run_without_dagster(folder: Path, db: Path) -> pl.DataFrame:
     """What one run of the job does, as plain function calls; returns the raw hop's frame."""
-    raw = raw_hop(folder, published_hashes(db, pipeline_version()))
+    raw = raw_hop(folder, read_published(db, pipeline_version()).hashes)
     documents, parse_rejects = parse_hop(raw)
     facts, extract_rejects = extract_hop(documents)
     publish_warehouse(db, *publishable(documents, facts, parse_rejects, extract_rejects), carry=unchanged_files(raw),

@@ -12,7 +12,8 @@ import pytest
 from pipelines import hops
 from pipelines.hops import process_files, raw_hop
 from pipelines.version import pipeline_version
-from pipelines.warehouse.publish import publish_warehouse, published_hashes
+from pipelines.warehouse.publish import publish_warehouse
+from pipelines.warehouse.published import read_published
 from tests.conftest import FIXTURES, SEEDS
 from tests.integration.reingest_helpers import run_without_dagster, tables
 
@@ -59,7 +60,7 @@ def test_rows_the_warehouse_lost_are_made_again(folder, tmp_path):
     db = tmp_path / "w.duckdb"
     run_without_dagster(folder, db)
     before = tables(db)
-    hashes = published_hashes(db, pipeline_version())
+    hashes = read_published(db, pipeline_version()).hashes
     lost = "003_f582c57dff3ceabf.txt"
     with duckdb.connect(str(db)) as con:  # as if another run had replaced the warehouse meanwhile
         con.execute("DELETE FROM numeric_facts WHERE doc_id IN "

@@ -8,11 +8,11 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.schema.ddl import DDL_DIR, ddl_files, render_ddl, table_metadata
+from pipelines.schema.ddl import DDL_DIR, create_schema, ddl_files, render_ddl, table_metadata
 from pipelines.schema.frames import frame_from_rows
 from pipelines.schema.tables import PUBLISHED_MODELS, Documents, NumericFacts, Quarantine
 from pipelines.schema.validate import validate_frame
-from pipelines.warehouse.publish import CHECKS_DIR, VIEWS_DIR
+from pipelines.warehouse.publish import CHECKS_DIR, SUMMARIES_DIR
 
 GOOD_FACT = {
     "fact_id": "0123456789abcdef", "doc_id": "fedcba9876543210", "quantity_kind": "money", "value": 1e9,
@@ -30,23 +30,32 @@ def test_committed_ddl_matches_the_models():
 
 def test_ddl_views_and_checks_execute_and_agree_with_models():
     con = duckdb.connect()
-    for text in ddl_files().values():
-        con.execute(text)
-    for view in VIEWS_DIR.glob("*.sql"):
-        con.execute(view.read_text("utf-8"))
+    create_schema(con)
     for check in CHECKS_DIR.glob("*.sql"):
         assert con.sql(check.read_text("utf-8")).fetchall() == []
+    for summary in SUMMARIES_DIR.glob("*.sql"):
+        con.sql(summary.read_text("utf-8")).fetchall()
     for model in PUBLISHED_MODELS:
         table = table_metadata(model)["table"]
         described = [row[0] for row in con.sql(f"DESCRIBE {table}").fetchall()]
         assert described == list(model.to_schema().columns), table
 
 
-def test_every_check_names_a_published_table():
-    from pipelines.warehouse.publish import checked_table, sql_checks
+def test_every_check_and_summary_names_a_published_table():
+    from pipelines.warehouse.publish import checked_table, sql_checks, sql_summaries
 
     tables = {table_metadata(m)["table"] for m in PUBLISHED_MODELS}
-    assert all(checked_table(sql) in tables for sql in sql_checks().values())
+    assert all(checked_table(sql) in tables for sql in [*sql_checks().values(), *sql_summaries().values()])
+
+
+def test_every_view_column_has_a_comment():
+    con = duckdb.connect()
+    create_schema(con)
+    rows = con.sql("SELECT c.table_name, c.column_name, c.comment FROM duckdb_columns() c "
+                   "JOIN duckdb_views() v ON v.view_name = c.table_name WHERE NOT v.internal").fetchall()
+    assert {"url", "author"} <= {column for view, column, _ in rows if view == "fact_details"}
+    assert rows and all(comment for _, _, comment in rows), [r for r in rows if not r[2]]
+    assert con.sql("SELECT comment FROM duckdb_views() WHERE view_name = 'fact_details'").fetchall()[0][0]
 
 
 def test_ddl_declares_keys():

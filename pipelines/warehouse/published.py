@@ -1,0 +1,144 @@
+"""Read the published warehouse file: what it holds, so a run knows what is already done.
+
+Belongs here: opening the published file read-only, telling "there is none yet" from "it is
+there but cannot be opened", and the queries a run needs from it (file hashes, first
+detections, the documents it holds). Building a new warehouse is ``publish.py``'s job.
+
+Why the care: a BI tool or a notebook that opens the file read-write (DuckDB's default)
+holds a lock that stops every other process from opening it, even read-only. A run that
+took that for "no warehouse yet" would reprocess every file and reset the quarantine's
+first-detection dates; so a lock is waited for (bounded), then reported with the process
+that holds it, and never treated as an empty warehouse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+import polars as pl
+
+DEFAULT_LOCK_WAIT_SECONDS = 30.0
+T = TypeVar("T")
+
+# DuckDB: 'Could not set lock on file "...": Conflicting lock is held in /usr/bin/python3 (PID 42) by user x.'
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The published warehouse exists but cannot be opened; nothing was published."""
+
+
+class WarehouseLocked(WarehouseUnavailable):
+    """Another process holds the published warehouse open read-write."""
+
+    def __init__(self, path: Path, waited: float, detail: str) -> None:
+        holder = _LOCK_HOLDER.search(detail)
+        who = f"{holder['program']} (PID {holder['pid']})" if holder else "another process (DuckDB did not say which)"
+        super().__init__(
+            f"the published warehouse {path} is locked by {who}, which opened it read-write; waited {waited:.0f} s. "
+            "Close that connection (BI tools and notebooks should open the file read-only) and run again."
+        )
+        self.pid = int(holder["pid"]) if holder else None
+
+
+def is_lock_conflict(exc: duckdb.Error) -> bool:
+    return "lock" in str(exc).lower() and isinstance(exc, duckdb.IOException)
+
+
+def retry_on_lock(action: Callable[[], T], path: Path, lock_wait_seconds: float) -> T:
+    """``action()`` (which opens ``path``), retried while another process holds the file's lock.
+
+    After ``lock_wait_seconds`` the lock is raised as ``WarehouseLocked``; any other failure
+    to open the file as ``WarehouseUnavailable``. Neither is ever taken for "no warehouse".
+    """
+    started = time.monotonic()
+    delay = 0.1
+    while True:
+        try:
+            return action()
+        except duckdb.Error as exc:
+            waited = time.monotonic() - started
+            if not is_lock_conflict(exc):
+                raise WarehouseUnavailable(
+                    f"the published warehouse {path} exists but cannot be opened: {exc}. Nothing was changed; "
+                    "move the file aside to rebuild it from the seeds folder."
+                ) from exc
+            if waited >= lock_wait_seconds:
+                raise WarehouseLocked(path, waited, str(exc)) from exc
+            time.sleep(min(delay, max(lock_wait_seconds - waited, 0.01)))
+            delay = min(delay * 2, 2.0)
+
+
+@contextlib.contextmanager
+def open_published(path: Path, lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+                   ) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A read-only connection to the published warehouse, or None when there is none yet
+    (a lock is waited for; see ``retry_on_lock``)."""
+    path = Path(path)
+    if not path.exists():
+        yield None
+        return
+    con = retry_on_lock(lambda: duckdb.connect(str(path), read_only=True), path, lock_wait_seconds)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pl.DataFrame:
+    """A query's rows as a frame, column types kept (through Arrow)."""
+    return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+
+
+@dataclass(frozen=True)
+class PublishedState:
+    """What the published warehouse holds, as far as a run needs it."""
+
+    exists: bool
+    hashes: dict[str, str]  # source_file -> content_sha256, rows made by the current pipeline version
+    note: str | None = None  # why nothing could be reused, when it exists but could not be read
+
+
+def read_published(path: Path, version: str, lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+                   ) -> PublishedState:
+    """The hashes of the files the published warehouse holds (as documents or in quarantine),
+    made by pipeline ``version``: a file with the same hash need not be processed again."""
+    with open_published(path, lock_wait_seconds) as con:
+        if con is None:
+            return PublishedState(exists=False, hashes={})
+        try:
+            rows = query_frame(
+                con,
+                "SELECT source_file, content_sha256 FROM documents WHERE pipeline_version = ? "
+                "UNION ALL SELECT source_file, content_sha256 FROM quarantine "
+                "WHERE pipeline_version = ? AND content_sha256 IS NOT NULL",
+                [version, version],
+            )
+        except (duckdb.CatalogException, duckdb.BinderException) as exc:
+            # Tables of another schema: their rows cannot be reused, every file is made again.
+            return PublishedState(exists=True, hashes={},
+                                  note=f"the published warehouse has another schema ({exc}); every file is processed again")
+    return PublishedState(exists=True, hashes=dict(rows.iter_rows()))
+
+
+def published_documents(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """source_file of every document the published warehouse holds (empty for another schema)."""
+    try:
+        return {row[0] for row in con.execute("SELECT source_file FROM documents").fetchall()}
+    except (duckdb.CatalogException, duckdb.BinderException):
+        return set()
+
+
+def previous_detections(con: duckdb.DuckDBPyConnection) -> pl.DataFrame | None:
+    """The published quarantine, so that a failure seen before keeps its first detected_at."""
+    try:
+        return query_frame(con, "SELECT source_file, content_sha256, stage, reason, detected_at FROM quarantine")
+    except (duckdb.CatalogException, duckdb.BinderException):
+        return None
