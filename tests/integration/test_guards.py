@@ -1,0 +1,177 @@
+"""Never publish a wrong warehouse silently: an emptied or missing seeds folder, a warehouse a
+client holds open read-write, a failing SQL check. Each case is run the way users run it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+
+import assets.warehouse
+from pipelines.definitions import ALL_ASSETS
+from pipelines.resources import SeedFolder, WarehouseFile
+from tests.conftest import REPO, SEEDS
+from tests.integration.reingest_helpers import make_folder, tables
+
+pytestmark = pytest.mark.integration
+
+DAGSTER = Path(sys.executable).with_name("dagster")
+
+
+def materialize(folder: Path, db: Path, **warehouse_settings) -> dg.ExecuteInProcessResult:
+    resources = {"seed_folder": SeedFolder(path=str(folder)),
+                 "warehouse_file": WarehouseFile(path=str(db), **warehouse_settings)}
+    return dg.materialize(ALL_ASSETS, resources=resources, instance=dg.DagsterInstance.ephemeral(),
+                          raise_on_error=False)
+
+
+def failure_message(result: dg.ExecuteInProcessResult) -> str:
+    [failure] = [e for e in result.all_events if e.is_step_failure]
+    return failure.step_failure_data.user_failure_data.description
+
+
+def cli(cwd: Path, home: Path, **env: str) -> subprocess.CompletedProcess:
+    """`dagster asset materialize` as the README runs it, from ``cwd``."""
+    return subprocess.run([str(DAGSTER), "asset", "materialize", "-m", "pipelines.definitions", "--select", "*"],
+                          cwd=cwd, env={**os.environ, "DAGSTER_HOME": str(home), "PYTHONPATH": str(REPO), **env},
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_emptied_folder_keeps_the_published_warehouse(tmp_path):
+    folder, db = tmp_path / "seeds", tmp_path / "w.duckdb"
+    shutil.copytree(SEEDS, folder)
+    assert materialize(folder, db).success
+    before = tables(db)
+    for path in folder.iterdir():
+        path.unlink()
+    result = materialize(folder, db)
+    assert not result.success
+    message = failure_message(result)
+    assert "drop 5 of the 5 published documents" in message and str(folder) in message
+    assert "MAX_DROPPED_SHARE" in message
+    assert tables(db) == before
+    assert materialize(folder, db, max_dropped_share=1.0).success  # the documented way to mean it
+    assert tables(db)["documents"] == []
+
+
+def test_dropping_more_than_half_fails_and_less_is_fine(tmp_path):
+    folder, db = tmp_path / "seeds", tmp_path / "w.duckdb"
+    files = make_folder(folder, 6)
+    assert materialize(folder, db).success
+    files[0].unlink()
+    files[1].unlink()
+    assert materialize(folder, db).success  # 2 of 6
+    for path in files[2:5]:
+        path.unlink()
+    result = materialize(folder, db)  # 3 of the 4 left
+    assert not result.success and "drop 3 of the 4 published documents" in failure_message(result)
+    assert len(tables(db)["documents"]) == 4
+
+
+@pytest.mark.parametrize("problem", ["missing", "file"])
+def test_seeds_folder_problem_is_one_clear_line(tmp_path, problem):
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    if problem == "file":
+        (work / "articles").write_text("not a folder")
+    run = cli(work, tmp_path, SEEDS_DIR="articles", DUCKDB_PATH=str(tmp_path / "w.duckdb"))
+    assert run.returncode != 0
+    output = run.stdout + run.stderr
+    what = "which does not exist" if problem == "missing" else "which is a file, not a folder"
+    expected = f"SEEDS_DIR='articles' resolves to {work / 'articles'}, {what} (working directory {work})"
+    assert expected in output
+    assert "FileNotFoundError" not in output and "NotADirectoryError" not in output
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_every_run_logs_its_folder_warehouse_and_file_count(tmp_path):
+    run = cli(REPO, tmp_path, SEEDS_DIR="seeds", DUCKDB_PATH=str(tmp_path / "w.duckdb"))
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert f"seeds folder {REPO / 'seeds'} (5 files), warehouse {tmp_path / 'w.duckdb'}" in run.stdout + run.stderr
+
+
+HOLD_READ_WRITE = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])  # read-write: DuckDB's default, as a careless client opens it
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+con.close()
+"""
+
+
+def hold_read_write(db: Path, seconds: float) -> subprocess.Popen:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_READ_WRITE, str(db), str(seconds)], stdout=subprocess.PIPE,
+                              text=True)
+    assert holder.stdout.readline().strip() == "holding"
+    return holder
+
+
+def raw_changes(result: dg.ExecuteInProcessResult) -> dict[str, int]:
+    return dict(result.output_for_node("raw_seed_files").group_by("change").len().iter_rows())
+
+
+def test_a_client_holding_the_warehouse_read_write_fails_the_run_not_rebuilds_it(tmp_path):
+    folder, db = tmp_path / "seeds", tmp_path / "w.duckdb"
+    files = make_folder(folder, 8)
+    (folder / "broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n", "utf-8")
+    assert materialize(folder, db).success
+    before = tables(db)
+    files[0].write_text(files[0].read_text("utf-8") + "\n营收增长12%。\n", "utf-8")
+    holder = hold_read_write(db, 60)
+    try:
+        started = time.monotonic()
+        result = materialize(folder, db, lock_wait_seconds=2)
+        waited = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not result.success and waited < 30
+    message = failure_message(result)
+    assert f"(PID {holder.pid})" in message and "read-only" in message
+    assert tables(db) == before  # quarantine's first detection kept too
+    again = materialize(folder, db)  # the client is gone: an incremental run, not a rebuild
+    assert again.success and raw_changes(again) == {"changed": 1, "unchanged": 8}
+    assert tables(db)["quarantine"] == before["quarantine"]
+
+
+def test_a_lock_released_while_waiting_lets_the_run_go_on(tmp_path):
+    folder, db = tmp_path / "seeds", tmp_path / "w.duckdb"
+    make_folder(folder, 4)
+    assert materialize(folder, db).success
+    make_folder(folder, 1, start=4)
+    holder = hold_read_write(db, 2)
+    result = materialize(folder, db, lock_wait_seconds=60)
+    holder.wait()
+    assert result.success and raw_changes(result) == {"added": 1, "unchanged": 4}
+
+
+def test_a_failing_sql_check_shows_as_failed_with_its_rows(tmp_path, monkeypatch):
+    real = assets.warehouse.publishable
+
+    def one_file_twice(*frames):  # a document that is also quarantined: only the SQL check sees it
+        documents, facts, quarantine = real(*frames)
+        twin = quarantine.head(1).with_columns(pl.lit(documents["source_file"][0]).alias("source_file"))
+        return documents, facts, pl.concat([quarantine.slice(1), twin])
+
+    monkeypatch.setattr(assets.warehouse, "publishable", one_file_twice)
+    folder, db = tmp_path / "seeds", tmp_path / "w.duckdb"
+    shutil.copytree(SEEDS, folder)
+    (folder / "broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n", "utf-8")
+    result = materialize(folder, db)
+    assert not result.success and not db.exists()
+    checks = {c.check_name: c for c in result.get_asset_check_evaluations()}
+    failed = checks["files_land_once"]
+    assert not failed.passed and failed.severity == dg.AssetCheckSeverity.ERROR
+    assert failed.metadata["offending_rows"].value == 1
+    assert failed.metadata["rows"].value.records[0].data["source_file"] == "000_2be661a636c00b06.txt"
+    assert checks["facts_have_documents"].passed
+    spec = next(s for s in assets.warehouse.publish_tables.check_specs if s.name == "files_land_once")
+    assert spec.blocking
+    assert "files_land_once (1 rows)" in failure_message(result)
