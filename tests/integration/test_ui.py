@@ -11,6 +11,7 @@ packages and is installed here when missing (the machines run as root).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -80,8 +81,9 @@ def wait_for_server(port: int, process: subprocess.Popen, log: Path, seconds: fl
     raise AssertionError(f"dagster dev did not answer in {seconds}s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture
-def dagster_dev(tmp_path):
+@pytest.fixture(scope="module")
+def dagster_dev(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("ui")
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
@@ -121,6 +123,7 @@ mutation Launch($params: ExecutionParams!) {
 RUN_STATUS = "query Run($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
 SENSOR_RUNS = """
 { runsOrError(filter: {pipelineName: "build_warehouse"}) { ... on Runs { results { runId status } } } }"""
+ALL_RUNS = "{ runsOrError { ... on Runs { results { runId status } } } }"
 
 
 def wait_for_run(port: int, run_id: str, log: Path, seconds: float = 300) -> str:
@@ -143,17 +146,71 @@ def count(warehouse: Path, table: str) -> int:
         return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
+def launch(port: int, job: str, tags: dict[str, str] | None = None) -> str:
+    """Launch a run as the UI does: "Materialize all" is ``__ASSET_JOB`` with every asset key."""
+    [repository] = graphql(port, REPOSITORIES)["repositoriesOrError"]["nodes"]
+    selector = {"repositoryLocationName": repository["location"]["name"], "repositoryName": repository["name"],
+                "pipelineName": job}
+    if job == "__ASSET_JOB":
+        selector["assetSelection"] = [node["assetKey"] for node in graphql(port, ASSET_KEYS)["assetNodes"]]
+    params = {"selector": selector, "mode": "default",
+              "executionMetadata": {"tags": [{"key": k, "value": v} for k, v in (tags or {}).items()]}}
+    launched = graphql(port, LAUNCH, {"params": params})["launchPipelineExecution"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    return launched["run"]["runId"]
+
+
+STEP_EVENTS = """
+query Logs($id: ID!) { logsForRun(runId: $id) { ... on EventConnection { events {
+  __typename ... on MessageEvent { timestamp stepKey } } } } }"""
+
+
+def publish_interval(port: int, run_id: str) -> tuple[float, float]:
+    """When the run's publish step started and ended (ms since the epoch)."""
+    events = graphql(port, STEP_EVENTS, {"id": run_id})["logsForRun"]["events"]
+    times = {e["__typename"]: float(e["timestamp"]) for e in events if e.get("stepKey") == "publish_tables"}
+    end = times.get("ExecutionStepSuccessEvent", times.get("ExecutionStepFailureEvent"))
+    return times["ExecutionStepStartEvent"], end
+
+
+def step_finished(port: int, run_id: str, step: str) -> bool:
+    events = graphql(port, STEP_EVENTS, {"id": run_id})["logsForRun"]["events"]
+    return any(e["__typename"] == "ExecutionStepSuccessEvent" and e.get("stepKey") == step for e in events)
+
+
+def test_a_ui_run_and_a_sensor_run_publish_one_at_a_time(dagster_dev):
+    """Both launched together through GraphQL: the UI's "Materialize all" (no tags) and the
+    sensor's job; the warehouse's concurrency pool makes their publish steps take turns.
+
+    Another writer (as a CLI run on another Dagster instance would) holds the warehouse's lock
+    file until both runs are ready to publish, so that without the pool both publish steps
+    would be under way at once; with it, the second one starts only when the first is done.
+    """
+    port, warehouse, log, _ = dagster_dev
+    with warehouse.with_name(f".{warehouse.name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        runs = [launch(port, "__ASSET_JOB"),
+                launch(port, "build_warehouse", {"dagster/sensor_name": "seed_folder_sensor"})]
+        deadline = time.monotonic() + 180
+        while not all(step_finished(port, run_id, "extract_facts") for run_id in runs):
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(1)
+        time.sleep(3)  # both are at their publish step now: running it, or waiting for the pool
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    assert [wait_for_run(port, run_id, log) for run_id in runs] == ["SUCCESS", "SUCCESS"], log.read_text()[-3000:]
+    every_run = [run["runId"] for run in graphql(port, ALL_RUNS)["runsOrError"]["results"]]  # the daemon's too
+    intervals = sorted(publish_interval(port, run_id) for run_id in every_run
+                       if wait_for_run(port, run_id, log) == "SUCCESS")
+    assert len(intervals) >= 2
+    for (_, first_end), (second_start, _) in zip(intervals, intervals[1:]):
+        assert first_end <= second_start, intervals
+    assert count(warehouse, "documents") == 5
+
+
 def test_ui_materialize_all_asset_graph_and_sensor(dagster_dev):
     port, warehouse, log, seeds = dagster_dev
     [repository] = graphql(port, REPOSITORIES)["repositoriesOrError"]["nodes"]
-    keys = [node["assetKey"] for node in graphql(port, ASSET_KEYS)["assetNodes"]]
-    params = {"selector": {"repositoryLocationName": repository["location"]["name"],
-                           "repositoryName": repository["name"], "pipelineName": "__ASSET_JOB",
-                           "assetSelection": keys},  # checks: all of them, as the UI sends
-              "mode": "default", "executionMetadata": {"tags": []}}
-    launched = graphql(port, LAUNCH, {"params": params})["launchPipelineExecution"]
-    assert launched["__typename"] == "LaunchRunSuccess", launched
-    run_id = launched["run"]["runId"]
+    run_id = launch(port, "__ASSET_JOB")
     assert wait_for_run(port, run_id, log) == "SUCCESS", log.read_text()[-3000:]
     assert count(warehouse, "documents") == 5
     assert count(warehouse, "numeric_facts") == 19
