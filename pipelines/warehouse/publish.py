@@ -43,9 +43,10 @@ SUMMARIES_DIR = SQL_DIR / "summaries"
 
 
 # The on-disk format the warehouse is written in. DuckDB 2.0 writes its newest format by
-# default, which no 1.x client (CLI, JDBC/ODBC, the Node driver BI tools use) can open; v1.0.0
-# is read by every DuckDB from 1.0 on. Raise it only when a feature needs it (README, BI).
-STORAGE_COMPATIBILITY_VERSION = "v1.0.0"
+# default, which no 1.x client (CLI, JDBC/ODBC, the Node driver BI tools use) can open. Written
+# for v1.1.0, it opens in DuckDB 1.1 and later (tests/integration/test_bi_clients.py: Python
+# 1.1.3, CLI 1.5.6); DuckDB 1.0 cannot read the key constraints even in the v1.0.0 format.
+STORAGE_COMPATIBILITY_VERSION = "v1.1.0"
 DEFAULT_MAX_DROPPED_SHARE = 0.5
 
 
