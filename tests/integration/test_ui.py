@@ -58,6 +58,16 @@ def ui(tmp_path_factory):
         yield dev, folder / "data" / "warehouse.duckdb", seeds
 
 
+def wait_for_new_runs(dev, known: set[str], seconds: float = 120) -> list[dict]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        new = [run for run in dev.runs("build_warehouse") if run["runId"] not in known]
+        if new:
+            return new
+        time.sleep(1)
+    raise AssertionError(f"no sensor run in {seconds}s:\n{dev.tail()}")
+
+
 def count(warehouse, table: str) -> int:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
@@ -117,10 +127,13 @@ def test_ui_materialize_all_asset_graph_and_sensor(ui):
     assert screenshot.stat().st_size > 10_000
 
     # The README's commands switch the automations on; the daemon's sensor then publishes a new file.
+    earlier = {run["runId"] for run in dev.runs("build_warehouse")}
     started = run_in(dev.folder, readme_command("automation-start"))
     assert started.returncode == 0, started.stdout + started.stderr
     states = {s["name"]: s["sensorState"]["status"] for s in dev.graphql(SENSOR_STATUS)["sensorsOrError"]["results"]}
     assert states == {"seed_folder_sensor": "RUNNING"}
+    first_tick = wait_for_new_runs(dev, earlier)  # a sensor's first tick runs once on the folder as it is
+    assert all(dev.wait_for_run(run["runId"]) == "SUCCESS" for run in first_tick)
     before = {run["runId"] for run in dev.runs("build_warehouse")}
     shutil.copy(FIXTURES / "new_files" / "summary_en.txt", seeds / "new_summary.txt")
     deadline = time.monotonic() + 180
