@@ -129,3 +129,37 @@ def test_cli_materialize_builds_the_warehouse(tmp_path):
                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     assert query(tmp_path / "cli.duckdb", "SELECT count(*) AS n FROM documents")["n"][0] == 5
+
+
+def materializations(result: dg.ExecuteInProcessResult) -> dict[str, dict]:
+    return {m.asset_key.to_user_string(): m.metadata for m in result.asset_materializations_for_node("publish_tables")}
+
+
+def test_catalog_shows_the_published_totals_after_an_incremental_run(tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert materialize(SEEDS, db).success
+    again = materialize(SEEDS, db)  # nothing changed: the tables still hold everything
+    assert again.success
+    tables = materializations(again)
+    assert tables["documents"]["dagster/row_count"].value == 5
+    assert tables["numeric_facts"]["dagster/row_count"].value == 19
+    assert tables["documents"]["made_this_run"].value == 0
+    assert tables["documents"]["unchanged_files_carried_over"].value == 5
+    by_kind = tables["numeric_facts"]["facts_by_kind_and_category"].value
+    assert sum(r.data["facts"] for r in by_kind.records) == 19
+    assert [c.name for c in by_kind.schema.columns] == ["quantity_kind", "category", "unit", "facts", "documents"]
+    assert len(tables["documents"]["documents_preview"].value.records) == 5
+    graph = build_defs(seeds_dir=str(SEEDS), duckdb_path=str(db)).resolve_asset_graph()
+    for table in ("documents", "numeric_facts", "quarantine"):
+        node = graph.get(dg.AssetKey(table))
+        assert node.metadata["dagster/table_name"] == f"warehouse.main.{table}"
+        assert node.owners == ["team:chipfacts"]
+        assert node.pools == {"chipfacts_warehouse"}
+    raw = again.asset_materializations_for_node("raw_seed_files")[0].metadata
+    assert raw["unchanged"].value == 5 and raw["files_hashed_items"].value == 5
+
+
+def test_loading_the_code_location_raises_no_beta_warning():
+    run = subprocess.run([sys.executable, "-W", "error::dagster.BetaWarning", "-c", "import pipelines.definitions"],
+                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]

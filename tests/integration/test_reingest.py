@@ -91,3 +91,16 @@ def test_sensor_waits_for_a_running_reingest(tmp_path):
     assert pipeline.tick() == []  # the change waits for that run
     pipeline.instance.report_run_failed(run)
     assert len(pipeline.tick()) == 1
+
+
+def test_sensor_waits_for_a_ui_run_that_publishes(tmp_path):
+    """"Materialize all" runs the implicit asset job, not build_warehouse: it counts too."""
+    folder = tmp_path / "seeds"
+    make_folder(folder, 3)
+    pipeline = Pipeline(folder, tmp_path / "warehouse.duckdb")
+    job = pipeline.defs.resolve_implicit_global_asset_job_def()
+    keys = pipeline.defs.resolve_asset_graph().get_all_asset_keys()
+    run = pipeline.instance.create_run_for_job(job, run_config={}, asset_selection=frozenset(keys))
+    assert pipeline.tick() == []
+    pipeline.instance.report_run_failed(run)
+    assert len(pipeline.tick()) == 1
