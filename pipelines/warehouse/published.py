@@ -101,7 +101,6 @@ def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] |
 class PublishedState:
     """What the published warehouse holds, as far as a run needs it."""
 
-    exists: bool
     hashes: dict[str, str]  # source_file -> content_sha256, rows made by the current pipeline version
     note: str | None = None  # why nothing could be reused, when it exists but could not be read
 
@@ -112,7 +111,7 @@ def read_published(path: Path, version: str, lock_wait_seconds: float = DEFAULT_
     made by pipeline ``version``: a file with the same hash need not be processed again."""
     with open_published(path, lock_wait_seconds) as con:
         if con is None:
-            return PublishedState(exists=False, hashes={})
+            return PublishedState(hashes={})
         try:
             rows = query_frame(
                 con,
@@ -123,9 +122,9 @@ def read_published(path: Path, version: str, lock_wait_seconds: float = DEFAULT_
             )
         except (duckdb.CatalogException, duckdb.BinderException) as exc:
             # Tables of another schema: their rows cannot be reused, every file is made again.
-            return PublishedState(exists=True, hashes={},
+            return PublishedState(hashes={},
                                   note=f"the published warehouse has another schema ({exc}); every file is processed again")
-    return PublishedState(exists=True, hashes=dict(rows.iter_rows()))
+    return PublishedState(hashes=dict(rows.iter_rows()))
 
 
 def published_documents(con: duckdb.DuckDBPyConnection) -> set[str]:

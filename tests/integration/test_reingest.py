@@ -8,6 +8,7 @@ import shutil
 import dagster as dg
 import pytest
 
+from pipelines.resources import SeedFolder
 from tests.conftest import FIXTURES
 from tests.integration.reingest_helpers import Pipeline, make_folder, tables
 
@@ -104,3 +105,13 @@ def test_sensor_waits_for_a_ui_run_that_publishes(tmp_path):
     assert pipeline.tick() == []
     pipeline.instance.report_run_failed(run)
     assert len(pipeline.tick()) == 1
+
+
+def test_sensor_skips_a_missing_folder_with_the_reason(tmp_path):
+    pipeline = Pipeline(tmp_path / "nowhere", tmp_path / "warehouse.duckdb")
+    sensor = pipeline.defs.resolve_sensor_def("seed_folder_sensor")
+    context = dg.build_sensor_context(instance=pipeline.instance,
+                                      resources={"seed_folder": SeedFolder(path=str(tmp_path / "nowhere"))})
+    result = sensor.evaluate_tick(context)
+    assert not result.run_requests
+    assert f"resolves to {tmp_path / 'nowhere'}, which does not exist" in result.skip_message

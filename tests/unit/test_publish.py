@@ -11,7 +11,8 @@ import pytest
 from pipelines.hops import extract_hop, parse_hop, raw_hop
 from pipelines.schema.frames import frame_from_rows
 from pipelines.schema.tables import Quarantine
-from pipelines.warehouse.publish import PublishError, publish_warehouse
+from pipelines.warehouse.publish import PublishError, dropped_share_error, publish_warehouse
+from pipelines.warehouse.published import WarehouseUnavailable, read_published
 from tests.conftest import SEEDS
 
 
@@ -66,3 +67,32 @@ def test_quarantine_keeps_first_detection(tmp_path, frames):
     publish_warehouse(path, documents, facts, first)
     publish_warehouse(path, documents, facts, later)
     assert _tables(path)["quarantine"][0][4] == dt.datetime(2025, 1, 1)
+
+
+@pytest.mark.parametrize(("dropped", "published", "share", "refused"), [
+    (0, 0, 0.5, False), (5, 5, 0.5, True), (3, 4, 0.5, True), (2, 4, 0.5, False), (5, 5, 1.0, False),
+    (1, 1, 0.5, True), (1, 10, 0.0, True),
+])
+def test_dropped_share_guard(dropped, published, share, refused):
+    message = dropped_share_error(dropped, published, share, "SEEDS_DIR /data/articles")
+    assert (message is not None) == refused
+    if refused:
+        assert f"drop {dropped} of the {published} published documents" in message and "/data/articles" in message
+
+
+def test_a_damaged_warehouse_is_reported_not_rebuilt(tmp_path, frames):
+    path = tmp_path / "w.duckdb"
+    path.write_bytes(b"not a duckdb file" * 100)
+    with pytest.raises(WarehouseUnavailable, match="exists but cannot be opened.*move the file aside"):
+        publish_warehouse(path, *frames)
+    assert path.read_bytes() == b"not a duckdb file" * 100
+
+
+def test_a_warehouse_of_another_schema_is_made_again(tmp_path, frames):
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE documents (x INTEGER)")
+    state = read_published(path, "any")
+    assert state.hashes == {} and "another schema" in state.note
+    publish_warehouse(path, *frames)
+    assert len(_tables(path)["documents"]) == 5
