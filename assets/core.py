@@ -27,8 +27,9 @@ def _rejects_output(rejects: pl.DataFrame, output_name: str) -> dg.Output:
 @dg.multi_asset(
     outs={
         "parsed_documents": _frame_out(
-            Documents, "This run's new and changed files, parsed: one record per readable article: shape, header fields (title, author, publisher, dates, "
-            "URL), cleaned body (Markdown, URLs and page chrome removed), languages and page metrics.",
+            Documents, "This run's new and changed files, parsed: one record per readable article with its shape, "
+            "header fields (title, author, publisher, dates, URL), cleaned body (Markdown, URLs and page chrome "
+            "removed), languages and page metrics. The published `documents` table holds them all.",
         ),
         "parse_rejects": _frame_out(
             Quarantine, "Files that could not be read or parsed (empty, binary, broken front matter ...), with why.",
@@ -56,8 +57,9 @@ def parse_documents(context: dg.AssetExecutionContext, raw_seed_files: pl.DataFr
 @dg.multi_asset(
     outs={
         "extracted_facts": _frame_out(
-            NumericFacts, "This run's numeric facts (money, percent, people, multiple) found in each new or changed document's body, with "
-            "normalised value, unit, category, qualifier, year and the exact source span (GUIDELINES.md).",
+            NumericFacts, "This run's numeric facts (money, percent, people, multiple) in the new and changed "
+            "documents, with normalised value, unit, category, qualifier, year and the exact source span "
+            "(tests/fixtures/gold/GUIDELINES.md). The published `numeric_facts` table holds them all.",
         ),
         "extract_rejects": _frame_out(
             Quarantine, "Documents whose extraction failed; their facts are left out whole.",

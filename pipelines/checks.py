@@ -1,9 +1,10 @@
-"""Pandera models as Dagster catalog schemas and blocking asset checks.
+"""Pandera models as Dagster catalog schemas and blocking asset checks; the catalog's tables.
 
 One factory for every hop: ``pandera_check_spec`` declares the check on an asset, and
 ``pandera_check_result`` validates the frame the asset just produced. The check is
 blocking, so a failure stops every downstream asset, the DuckDB publish included, and
-its metadata lists the failing rows and checks.
+its metadata lists the failing rows and checks. ``frame_table`` and ``counts_table`` turn
+frames into typed catalog tables; ``run_failure`` is how an asset fails with one clear line.
 """
 
 from __future__ import annotations

@@ -45,10 +45,9 @@ class WarehouseLocked(WarehouseUnavailable):
             f"the published warehouse {path} is locked by {who}, which opened it read-write; waited {waited:.0f} s. "
             "Close that connection (BI tools and notebooks should open the file read-only) and run again."
         )
-        self.pid = int(holder["pid"]) if holder else None
 
 
-def is_lock_conflict(exc: duckdb.Error) -> bool:
+def _is_lock_conflict(exc: duckdb.Error) -> bool:
     return "lock" in str(exc).lower() and isinstance(exc, duckdb.IOException)
 
 
@@ -65,7 +64,7 @@ def retry_on_lock(action: Callable[[], T], path: Path, lock_wait_seconds: float)
             return action()
         except duckdb.Error as exc:
             waited = time.monotonic() - started
-            if not is_lock_conflict(exc):
+            if not _is_lock_conflict(exc):
                 raise WarehouseUnavailable(
                     f"the published warehouse {path} exists but cannot be opened: {exc}. Nothing was changed; "
                     "move the file aside to rebuild it from the seeds folder."

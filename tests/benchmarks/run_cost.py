@@ -1,6 +1,6 @@
 """What a full build and a one-file re-ingest cost, run the way users run them.
 
-    .venv/bin/python -m tests.benchmarks.run_cost [--files 200] [--repeat 3]
+    .venv/bin/python -m tests.benchmarks.run_cost [--files 200] [--repeat 3] [--executor in_process]
 
 On a folder of ``--files`` real-document files, each way is timed for a full build (no
 warehouse yet) and for the re-ingest after one file changed, ``--repeat`` times (medians):
@@ -12,6 +12,8 @@ warehouse yet) and for the re-ingest after one file changed, ``--repeat`` times 
   own duration as the UI shows it (start to end);
 - in-process: the `build_warehouse` job executed in this process (Dagster's cost per run
   and the work, no process start-up): a second figure, not what users get.
+
+``--executor multiprocess`` runs the CLI and UI ways with ``RUN_EXECUTOR=multiprocess``.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def timed(action: Callable[[], object]) -> float:
 
 def cli_run(checkout: Path, folder: Path, db: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("SEEDS_DIR", "DUCKDB_PATH", "DAGSTER_HOME")}
-    env.update(SEEDS_DIR=str(folder), DUCKDB_PATH=str(db))
+    env.update(SEEDS_DIR=str(folder), DUCKDB_PATH=str(db))  # RUN_EXECUTOR passes through
     run = subprocess.run(["bash", "-c", readme_command(CLI_COMMAND)], cwd=checkout, env=env, capture_output=True,
                          text=True, timeout=600)
     if run.returncode != 0:
@@ -109,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--executor", choices=["in_process", "multiprocess"], default="in_process")
     args = parser.parse_args(argv)
+    os.environ["RUN_EXECUTOR"] = args.executor  # for the CLI and `dagster dev` processes
     logging.disable(logging.CRITICAL)
     warnings.simplefilter("ignore")
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -117,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         cli = measure_cli(tmp, args.files, args.repeat)
         ui = measure_ui(tmp, args.files, args.repeat)
         in_process = measure_in_process(tmp, args.files, args.repeat)
-    print(f"{args.files} files, median of {args.repeat} (Python {sys.version.split()[0]}, {os.cpu_count()} cores)")
+    print(f"{args.files} files, median of {args.repeat}, executor {args.executor} "
+          f"(Python {sys.version.split()[0]}, {os.cpu_count()} cores)")
     print("| how it is run | full build | one file changed | share |")
     print("|---|---|---|---|")
     print(row("CLI `dagster asset materialize`, wall clock", cli["full"], cli["one"]))
