@@ -5,7 +5,7 @@ import polars as pl
 
 from pipelines.checks import frame_table, pandera_check_result, pandera_check_spec, run_failure, schema_metadata
 from pipelines.hops import raw_hop
-from pipelines.ingest.files import SeedFolderError, list_seed_paths
+from pipelines.ingest.files import SeedFolderError, list_seed_entries
 from pipelines.progress import Progress
 from pipelines.resources import SeedFolder, WarehouseFile
 from pipelines.schema.tables import RawFiles
@@ -29,17 +29,17 @@ def raw_seed_files(context: dg.AssetExecutionContext, seed_folder: SeedFolder, w
         root = seed_folder.checked_root()
     except SeedFolderError as exc:
         raise run_failure(context, str(exc)) from None
-    paths = list_seed_paths(root)
+    entries = list_seed_entries(root, seed_folder.policy())
     warehouse = warehouse_file.file()
-    context.log.info(f"seeds folder {root} ({len(paths):,} files), warehouse {warehouse}")
+    context.log.info(f"seeds folder {root} ({len(entries):,} files), warehouse {warehouse}")
     try:
         published = read_published(warehouse, pipeline_version(), warehouse_file.lock_wait_seconds)
     except WarehouseUnavailable as exc:
         raise run_failure(context, str(exc)) from None
     if published.note:
         context.log.warning(published.note)
-    progress = Progress("files_hashed", len(paths), context.log.info)
-    frame = raw_hop(root, published.hashes, paths=paths, progress=progress)
+    progress = Progress("files_hashed", len(entries), context.log.info)
+    frame = raw_hop(root, published.hashes, entries=entries, progress=progress, policy=seed_folder.policy())
     changes = dict(frame.group_by("change").len().iter_rows())
     deleted = len(set(published.hashes) - set(frame["source_file"].to_list()))
     yield dg.Output(

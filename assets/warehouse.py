@@ -17,11 +17,11 @@ from pipelines.hops import process_files, publishable, unchanged_files
 from pipelines.resources import SeedFolder, WarehouseFile
 from pipelines.schema.tables import Documents, NumericFacts, Quarantine
 from pipelines.version import pipeline_version
-from pipelines.warehouse.publish import PublishError, checked_table, publish_warehouse, sql_checks, sql_summaries
+from pipelines.warehouse.publish import PublishError, check_tables, checked_table, publish_warehouse, sql_summaries
 from pipelines.warehouse.published import WarehouseUnavailable
 
 WAREHOUSE_POOL = "chipfacts_warehouse"
-_CHECK_TABLE = {name: checked_table(sql) for name, sql in sql_checks().items()}
+_CHECK_TABLE = check_tables()
 _SUMMARY_TABLE = {name: checked_table(sql) for name, sql in sql_summaries().items()}
 
 
@@ -52,7 +52,8 @@ def _check_results(results: dict[str, pl.DataFrame]) -> list[dg.AssetCheckResult
     ],
     check_specs=[
         dg.AssetCheckSpec(name, asset=table, blocking=True,
-                          description=f"sql/checks/{name}.sql returns no rows; a failure stops the publish")
+                          description=f"{name}: no offending rows in the built warehouse (sql/checks/{name}.sql, or "
+                          "pipelines/warehouse/publish.py CODE_CHECKS); a failure stops the publish")
         for name, table in _CHECK_TABLE.items()
     ],
     ins={
@@ -80,7 +81,7 @@ def publish_tables(
     try:
         report = publish_warehouse(
             warehouse_file.file(), documents, facts, quarantine, carry=unchanged_files(raw_seed_files),
-            recompute=lambda files: process_files(root, files),
+            recompute=lambda files: process_files(root, files, seed_folder.policy()),
             lock_wait_seconds=warehouse_file.lock_wait_seconds, max_dropped_share=warehouse_file.max_dropped_share,
             source=f"SEEDS_DIR {root}",
         )

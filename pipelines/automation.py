@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+from pathlib import Path
 
 import dagster as dg
 
-from pipelines.ingest.files import SeedFolderError, list_seed_paths
+from pipelines.ingest.files import SeedFolderError, list_seed_entries
 from pipelines.resources import SeedFolder
 
 IN_PROGRESS = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
@@ -35,14 +36,24 @@ build_warehouse = dg.define_asset_job(
 )
 
 
+def _size_and_time(path: Path) -> str:
+    for look in (path.stat, path.lstat):  # a broken link has only its own
+        try:
+            found = look()
+            return f"{found.st_size}\0{found.st_mtime_ns}"
+        except OSError:
+            continue
+    return "gone"  # deleted since the listing
+
+
 def folder_fingerprint(seed_folder: SeedFolder) -> str:
-    """A digest of every file's path, size and modification time: changes when a file is
-    added, changed or deleted, without reading any file."""
+    """A digest of every entry's path, size and modification time (of a link's target when
+    it has one, else of the link): changes when a file is added, changed or deleted, without
+    reading any file; broken links, loops and special files are fingerprinted, never raised."""
     root = seed_folder.checked_root()
     digest = hashlib.sha256()
-    for path in list_seed_paths(root):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(root).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for entry in list_seed_entries(root, seed_folder.policy()):
+        digest.update(f"{entry.source_file}\0{entry.problem}\0{_size_and_time(entry.path)}\n".encode())
     return digest.hexdigest()
 
 

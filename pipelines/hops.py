@@ -17,11 +17,12 @@ import polars as pl
 
 from pipelines.extract.engine import Fact, extract_facts
 from pipelines.ingest.errors import RejectedFile
-from pipelines.ingest.files import read_seed_files
+from pipelines.ingest.files import ReadPolicy, SeedEntry, read_seed_files
 from pipelines.ingest.records import Document, parse_document
 from pipelines.progress import Progress
-from pipelines.schema.frames import frame_from_rows
+from pipelines.schema.frames import frame_from_rows, row_problem
 from pipelines.schema.tables import Documents, NumericFacts, Quarantine, RawFiles
+from pipelines.spans import find_span_mismatches, mismatch_frame
 from pipelines.version import pipeline_version
 
 
@@ -35,17 +36,20 @@ def quarantine_row(source_file: str, sha: str | None, stage: str, reason: str) -
 
 
 def raw_hop(seeds_dir: Path, known: Mapping[str, str] | None = None, only: set[str] | None = None,
-            paths: list[Path] | None = None, progress: Progress | None = None) -> pl.DataFrame:
-    """Every file of the seeds folder with its hash (RawFiles).
+            entries: list[SeedEntry] | None = None, progress: Progress | None = None,
+            policy: ReadPolicy = ReadPolicy()) -> pl.DataFrame:
+    """Every entry of the seeds folder with its hash (RawFiles).
 
     ``known`` maps a path to the content hash the published warehouse holds for it, made by
     this pipeline version: a file with that hash is ``unchanged`` and its bytes are dropped
-    (it cost a hash, not a parse). ``only`` restricts the listing to some paths, ``paths`` is
-    the listing when the caller made it; ``progress`` is advanced per file.
+    (it cost a hash, not a parse). The published files below a folder that cannot be listed
+    are ``unchanged`` too, so their rows are kept, not deleted. ``only`` restricts the
+    listing to some paths, ``entries`` is the listing when the caller made it; ``progress``
+    is advanced per entry; ``policy`` caps what is read.
     """
     known = known or {}
     rows = []
-    for f in read_seed_files(seeds_dir, only, paths):
+    for f in read_seed_files(seeds_dir, only, entries, policy):
         sha = f.content_sha256
         change = "unchanged" if sha is not None and known.get(f.source_file) == sha else (
             "changed" if f.source_file in known else "added")
@@ -53,6 +57,11 @@ def raw_hop(seeds_dir: Path, known: Mapping[str, str] | None = None, only: set[s
                      "size_bytes": None if f.content is None else len(f.content),
                      "content": None if change == "unchanged" else f.content,
                      "read_error": f.read_error, "change": change})
+        if f.unlisted_folder:
+            inside = f.source_file + "/"
+            rows += [{"source_file": kept, "content_sha256": kept_sha, "size_bytes": None, "content": None,
+                      "read_error": None, "change": "unchanged"}
+                     for kept, kept_sha in sorted(known.items()) if kept.startswith(inside)]
         if progress is not None:
             progress.advance()
     return frame_from_rows(RawFiles, rows)
@@ -75,7 +84,11 @@ def parse_hop(raw: pl.DataFrame, progress: Progress | None = None) -> tuple[pl.D
             rejects.append(quarantine_row(source, sha, "read", row["read_error"] or "cannot read file"))
             continue
         try:
-            documents.append(document_row(parse_document(source, row["content"])))
+            document = document_row(parse_document(source, row["content"]))
+            problem = row_problem(Documents, document)
+            if problem:
+                raise RejectedFile("parse", f"a value cannot be stored: {problem}")
+            documents.append(document)
         except RejectedFile as exc:
             rejects.append(quarantine_row(source, sha, exc.stage, exc.reason))
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
@@ -104,25 +117,28 @@ def extract_hop(documents: pl.DataFrame, progress: Progress | None = None) -> tu
         if progress is not None:
             progress.advance()
         try:
-            found = extract_facts(doc["body"], doc["language"])
-            for fact in found:
+            rows = []
+            for fact in extract_facts(doc["body"], doc["language"]):
                 if doc["body"][fact.start_char : fact.end_char] != fact.text:
                     raise AssertionError(f"span {fact.start_char}:{fact.end_char} is not «{fact.text}»")
+                row = fact_row(doc["doc_id"], fact, version)
+                problem = row_problem(NumericFacts, row)
+                if problem:
+                    raise ValueError(f"fact «{fact.text[:40]}» cannot be stored: {problem}")
+                rows.append(row)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
             rejects.append(quarantine_row(doc["source_file"], doc["content_sha256"], "extract",
                                           f"extractor error: {type(exc).__name__}: {exc}"))
             continue
-        facts.extend(fact_row(doc["doc_id"], fact, version) for fact in found)
+        facts.extend(rows)
     return frame_from_rows(NumericFacts, facts), frame_from_rows(Quarantine, rejects)
 
 
 def span_mismatches(documents: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
-    """Facts whose text is not their document body's span (expected: none)."""
-    joined = facts.select("fact_id", "doc_id", "start_char", "end_char", "text").join(
-        documents.select("doc_id", "body"), on="doc_id", how="left"
-    )
-    span = pl.col("body").str.slice(pl.col("start_char"), pl.col("end_char") - pl.col("start_char"))
-    return joined.filter(span.is_null() | (span != pl.col("text"))).drop("body")
+    """Facts whose text is not their document body's span (expected: none), in linear time."""
+    bodies = documents.select("doc_id", "body").sort("doc_id").iter_rows()
+    spans = facts.select("fact_id", "doc_id", "start_char", "end_char", "text").sort("doc_id").iter_rows()
+    return mismatch_frame(find_span_mismatches(bodies, spans))
 
 
 def unchanged_files(raw: pl.DataFrame) -> pl.DataFrame:
@@ -141,8 +157,9 @@ def publishable(
             pl.concat([parse_rejects, extract_rejects]))
 
 
-def process_files(seeds_dir: Path, files: list[str]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def process_files(seeds_dir: Path, files: list[str], policy: ReadPolicy = ReadPolicy()
+                  ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Read, parse and extract some files of the folder from scratch: (documents, facts, quarantine)."""
-    documents, parse_rejects = parse_hop(raw_hop(seeds_dir, only=set(files)))
+    documents, parse_rejects = parse_hop(raw_hop(seeds_dir, only=set(files), policy=policy))
     facts, extract_rejects = extract_hop(documents)
     return publishable(documents, facts, parse_rejects, extract_rejects)

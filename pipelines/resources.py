@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.ingest.files import check_seed_folder
+from pipelines.ingest.files import DEFAULT_MAX_FILE_BYTES, ReadPolicy, check_seed_folder
 from pipelines.warehouse.publish import DEFAULT_MAX_DROPPED_SHARE
 from pipelines.warehouse.published import DEFAULT_LOCK_WAIT_SECONDS
 
@@ -23,9 +23,16 @@ DEFAULT_DUCKDB_PATH = "data/warehouse.duckdb"
 
 
 class SeedFolder(dg.ConfigurableResource):
-    """The folder of raw article files (any depth; dotfiles skipped)."""
+    """The folder of raw article files (any depth; dotfiles skipped) and what may be read of it."""
 
     path: str = DEFAULT_SEEDS_DIR
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    """A larger file is quarantined, not read."""
+    allow_outside_links: bool = False
+    """Follow symbolic links whose target is outside the folder (off: they are quarantined)."""
+
+    def policy(self) -> ReadPolicy:
+        return ReadPolicy(max_file_bytes=self.max_file_bytes, allow_outside_links=self.allow_outside_links)
 
     def root(self) -> Path:
         """The folder as an absolute path (it may not exist)."""
@@ -53,7 +60,11 @@ class WarehouseFile(dg.ConfigurableResource):
 def default_resources(seeds_dir: str | None = None, duckdb_path: str | None = None) -> dict[str, object]:
     env = os.environ
     return {
-        "seed_folder": SeedFolder(path=seeds_dir or env.get("SEEDS_DIR") or DEFAULT_SEEDS_DIR),
+        "seed_folder": SeedFolder(
+            path=seeds_dir or env.get("SEEDS_DIR") or DEFAULT_SEEDS_DIR,
+            max_file_bytes=int(env.get("MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES)),
+            allow_outside_links=env.get("SEEDS_ALLOW_OUTSIDE_LINKS", "0").lower() in ("1", "true", "yes"),
+        ),
         "warehouse_file": WarehouseFile(
             path=duckdb_path or env.get("DUCKDB_PATH") or DEFAULT_DUCKDB_PATH,
             lock_wait_seconds=float(env.get("WAREHOUSE_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_SECONDS)),

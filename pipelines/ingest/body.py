@@ -15,11 +15,16 @@ from dataclasses import dataclass
 
 import yaml
 
-_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+# Linear time on any line: a bracket's text cannot hold another opening bracket and a link
+# target cannot hold another "(", so each scan stops at the next candidate instead of running
+# to the end of the line from every "[" (which made a line of "[" quadratic).
+_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*\)")
+_LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
 # A URL is ASCII; it stops at white space, CJK text, brackets and quotes.
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[A-Za-z0-9\-._~:/?#@!$&'*+,;=%\\]+", re.IGNORECASE)
-_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# The emphasised text may not contain its own delimiter: each opening scans to the next
+# delimiter at most (linear), not to the end of the line.
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
 _HEADING = re.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+")
 _BLANK_RUN = re.compile(r"\n{3,}")

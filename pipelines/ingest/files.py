@@ -1,30 +1,61 @@
-"""List and read the seed folder: every regular file below it, hidden ones excluded.
+"""List and read the seed folder: every entry below it accounted for, nothing outside it read.
 
-The only file-system code of the ingest layer. A file that cannot be read is still
-listed, with the error, so that it reaches the quarantine instead of vanishing.
+The only file-system code of the ingest layer. Every entry below the folder (dotfiles and
+dot-folders aside) is listed: a regular file is read (up to a size cap); anything that is
+not one (a FIFO, a socket, a device, a broken or looping link, a link that leads outside the
+folder, a name that is not UTF-8, a folder that cannot be listed) is listed with the reason
+it is not read, so that it reaches the quarantine instead of vanishing, and nothing can
+block the run (files are opened non-blocking and checked to be regular before reading).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+DEFAULT_MAX_FILE_BYTES = 20_000_000
 
-@dataclass(frozen=True)
-class SeedFile:
-    source_file: str  # relative to the seeds folder, POSIX form
-    content: bytes | None
-    read_error: str | None = None
-
-    @property
-    def content_sha256(self) -> str | None:
-        return None if self.content is None else hashlib.sha256(self.content).hexdigest()
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
 
 
 class SeedFolderError(ValueError):
     """The seeds folder setting does not name a folder (one line, for the run's failure)."""
+
+
+@dataclass(frozen=True)
+class ReadPolicy:
+    """What may be read: how many bytes per file, and whether links may leave the folder."""
+
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    allow_outside_links: bool = False
+
+
+@dataclass(frozen=True)
+class SeedEntry:
+    """One entry below the seeds folder: a file to read, or why it is not read."""
+
+    source_file: str  # relative to the seeds folder, POSIX form (non-UTF-8 bytes escaped as \xNN)
+    path: Path
+    problem: str | None = None  # set: the entry is not read, and this is why
+    unlisted_folder: bool = False  # a folder that could not be listed: its published files are kept
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    source_file: str
+    content: bytes | None
+    read_error: str | None = None
+    unlisted_folder: bool = False
+
+    @property
+    def content_sha256(self) -> str | None:
+        return None if self.content is None else hashlib.sha256(self.content).hexdigest()
 
 
 def check_seed_folder(setting: str, value: str, cwd: Path) -> Path:
@@ -45,29 +76,104 @@ def check_seed_folder(setting: str, value: str, cwd: Path) -> Path:
     return root
 
 
-def list_seed_paths(seeds_dir: Path) -> list[Path]:
-    """Regular files below ``seeds_dir`` in path order; dotfiles and dot-folders are skipped."""
+def display_name(relative: str) -> str:
+    """The path as text that any UTF-8 consumer accepts: undecodable bytes shown as \\xNN."""
+    try:
+        relative.encode("utf-8")
+        return relative
+    except UnicodeEncodeError:
+        return os.fsencode(relative).decode("utf-8", "backslashreplace")
+
+
+def _kind(mode: int) -> str | None:
+    """What a non-regular file is, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _link_problem(path: Path, root: Path, policy: ReadPolicy) -> str | None:
+    """Why a symbolic link is not followed, or None when its target may be read."""
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return f"broken symbolic link (to {display_name(os.readlink(path))})"
+    except (RuntimeError, OSError) as exc:
+        if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+            return "symbolic link loop"
+        return f"symbolic link cannot be followed: {exc.strerror or exc}"
+    if not policy.allow_outside_links and not target.is_relative_to(root.resolve()):
+        return f"symbolic link to {display_name(str(target))}, outside the seeds folder: not read (SEEDS_ALLOW_OUTSIDE_LINKS)"
+    return None
+
+
+def list_seed_entries(seeds_dir: Path, policy: ReadPolicy = ReadPolicy()) -> list[SeedEntry]:
+    """Every entry below ``seeds_dir`` in path order; dotfiles and dot-folders are skipped.
+
+    Links to folders are not walked (a loop could not end); a link to a file is listed and
+    followed only when its target is inside the folder (or ``policy`` allows outside links).
+    """
     if not seeds_dir.is_dir():
         raise FileNotFoundError(f"seeds folder not found: {seeds_dir}")
-    paths = []
-    for path in seeds_dir.rglob("*"):
-        relative = path.relative_to(seeds_dir)
-        if any(part.startswith(".") for part in relative.parts):
+    entries: list[SeedEntry] = []
+
+    def walk(folder: Path, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                items = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            entries.append(SeedEntry(display_name(prefix.rstrip("/")), folder,
+                                     f"folder cannot be listed: {exc.strerror or exc}; the files published from it "
+                                     "are kept as they were", unlisted_folder=True))
+            return
+        for item in items:
+            if item.name.startswith("."):
+                continue
+            relative, path = prefix + item.name, Path(item.path)
+            name = display_name(relative)
+            if name != relative:
+                entries.append(SeedEntry(name, path, "file name is not valid UTF-8 (shown with \\x escapes): rename it"))
+                continue
+            if item.is_dir(follow_symlinks=False):
+                walk(path, relative + "/")
+                continue
+            problem = _link_problem(path, seeds_dir, policy) if item.is_symlink() else None
+            if problem is None:
+                try:
+                    kind = _kind(item.stat(follow_symlinks=True).st_mode)
+                except OSError as exc:
+                    kind = f"cannot be examined: {exc.strerror or exc}"
+                problem = None if kind is None else f"not a regular file: {kind}"
+            entries.append(SeedEntry(relative, path, problem))
+
+    walk(seeds_dir, "")
+    return sorted(entries, key=lambda e: e.source_file)
+
+
+def read_file(path: Path, max_bytes: int) -> bytes:
+    """A regular file's bytes, never blocking: opened non-blocking, checked regular, capped."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        kind = _kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise OSError(errno.EINVAL, f"not a regular file: {kind}")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise OSError(errno.EFBIG, f"file is larger than MAX_FILE_BYTES={max_bytes:,} bytes")
+    return data
+
+
+def read_seed_files(seeds_dir: Path, only: set[str] | None = None, entries: list[SeedEntry] | None = None,
+                    policy: ReadPolicy = ReadPolicy()) -> Iterator[SeedFile]:
+    """The entries below ``seeds_dir`` (or just the relative paths in ``only``), read;
+    ``entries`` is the folder's listing when the caller already made it."""
+    for entry in list_seed_entries(seeds_dir, policy) if entries is None else entries:
+        if only is not None and entry.source_file not in only:
             continue
-        if path.is_file() or path.is_symlink():
-            paths.append(path)
-    return sorted(paths, key=lambda p: p.relative_to(seeds_dir).as_posix())
-
-
-def read_seed_files(seeds_dir: Path, only: set[str] | None = None, paths: list[Path] | None = None
-                    ) -> Iterator[SeedFile]:
-    """The files below ``seeds_dir`` (or just the relative paths in ``only``), read;
-    ``paths`` is the folder's listing when the caller already made it."""
-    for path in list_seed_paths(seeds_dir) if paths is None else paths:
-        relative = path.relative_to(seeds_dir).as_posix()
-        if only is not None and relative not in only:
+        if entry.problem is not None:
+            yield SeedFile(entry.source_file, None, entry.problem, entry.unlisted_folder)
             continue
         try:
-            yield SeedFile(relative, path.read_bytes())
+            yield SeedFile(entry.source_file, read_file(entry.path, policy.max_file_bytes))
         except OSError as exc:
-            yield SeedFile(relative, None, f"cannot read file: {exc.strerror or exc}")
+            yield SeedFile(entry.source_file, None, f"cannot read file: {exc.strerror or exc}")

@@ -22,6 +22,7 @@ import yaml
 from pipelines.ingest.body import clean_body, find_original_url, load_page_chrome
 from pipelines.ingest.decode import decode_bytes
 from pipelines.ingest.errors import RejectedFile
+from pipelines.ingest.front_matter import FrontMatterError, SafeYAMLHandler
 from pipelines.ingest.language import detect_language
 
 METRICS = ("followers_count", "views_count", "upvotes_count", "comments_count")
@@ -47,6 +48,7 @@ class Document:
     published_at: dt.datetime | None = None
     saved_at: dt.datetime | None = None
     related_headlines: str | None = None
+    parse_warnings: str | None = None
     metrics: dict[str, int] = field(default_factory=dict)
 
 
@@ -70,8 +72,16 @@ def _shapes() -> dict:
     }
 
 
-def parse_timestamp(value: object) -> dt.datetime | None:
-    """YAML dates and ``YYYY-MM-DD[ HH:MM[:SS]]`` strings to a naive timestamp."""
+def parse_timestamp(value: object, name: str = "date", warnings: list[str] | None = None) -> dt.datetime | None:
+    """YAML dates and ``YYYY-MM-DD[ HH:MM[:SS]]`` strings to a naive timestamp; a value that
+    is no date (2024-02-30) is None, with a warning added to ``warnings``."""
+    parsed = _timestamp(value)
+    if parsed is None and value not in (None, "") and warnings is not None:
+        warnings.append(f"{name} {str(value)[:40]!r} is not a date: left empty")
+    return parsed
+
+
+def _timestamp(value: object) -> dt.datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -88,16 +98,30 @@ def parse_timestamp(value: object) -> dt.datetime | None:
         return None
 
 
-def _text_field(value: object) -> str | None:
+_SCALARS = (str, int, float, dt.date)
+
+
+def _text_field(value: object, name: str = "field", warnings: list[str] | None = None) -> str | None:
+    """A header value as one line of text. Scalars become their text, a list of scalars is
+    joined with "; "; anything else (a mapping, binary data) is no text: None, with a warning."""
     if value is None:
+        return None
+    if isinstance(value, list) and all(isinstance(v, _SCALARS) for v in value):
+        value = "; ".join(str(v) for v in value)
+    if not isinstance(value, _SCALARS) or isinstance(value, bool):
+        if warnings is not None:
+            warnings.append(f"{name} is a {type(value).__name__}, not text: left empty")
         return None
     text = " ".join(str(value).split())
     return text or None
 
 
 def _parse_markdown(text: str) -> dict:
+    warnings: list[str] = []
     try:
-        post = frontmatter.loads(text)
+        post = frontmatter.loads(text, handler=SafeYAMLHandler())
+    except FrontMatterError as exc:
+        raise RejectedFile("parse", f"refused front matter: {exc}") from exc
     except yaml.YAMLError as exc:
         raise RejectedFile("parse", f"broken front matter: {' '.join(str(exc).split())}") from exc
     except (ValueError, TypeError) as exc:
@@ -111,18 +135,20 @@ def _parse_markdown(text: str) -> dict:
     echoed = re.compile(rf"(?m)^(?:{'|'.join(re.escape(str(k)) for k in meta)}):[ \t].*$") if meta else None
     if echoed:
         content = echoed.sub("", content)
-    url = next((_text_field(meta[k]) for k in chrome.url_keys if meta.get(k)), None) or find_original_url(content)
-    author = _text_field(meta.get("author"))
+    url_key = next((k for k in chrome.url_keys if meta.get(k)), None)
+    url = (_text_field(meta[url_key], url_key, warnings) if url_key else None) or find_original_url(content)
+    author = _text_field(meta.get("author"), "author", warnings)
     return {
         "format": "markdown",
-        "title": _text_field(meta.get("title")),
+        "title": _text_field(meta.get("title"), "title", warnings),
         "author": None if author is None or author.lower() in chrome.unknown_authors else author,
         "url": url,
-        "source_id": _text_field(meta.get("id")),
-        "published_at": parse_timestamp(meta.get("date_published") or meta.get("date")),
-        "saved_at": parse_timestamp(meta.get("date_saved")),
-        "publisher": _text_field(meta.get("site_name") or meta.get("publisher")),
+        "source_id": _text_field(meta.get("id"), "id", warnings),
+        "published_at": parse_timestamp(meta.get("date_published") or meta.get("date"), "date_published", warnings),
+        "saved_at": parse_timestamp(meta.get("date_saved"), "date_saved", warnings),
+        "publisher": _text_field(meta.get("site_name") or meta.get("publisher"), "publisher", warnings),
         "raw_body": content,
+        "warnings": warnings,
     }
 
 
@@ -131,7 +157,7 @@ def _parse_plain(text: str) -> dict:
     lines = text.split("\n")
     non_empty = [i for i, line in enumerate(lines) if line.strip()]
     title_at = non_empty[0]
-    fields: dict = {"format": "text", "title": lines[title_at].strip()}
+    fields: dict = {"format": "text", "title": lines[title_at].strip(), "warnings": []}
     body_from = title_at + 1
     if len(non_empty) > 1:
         header_line = lines[non_empty[1]].strip()
@@ -140,7 +166,7 @@ def _parse_plain(text: str) -> dict:
             if match:
                 groups = {k: v for k, v in match.groupdict().items() if v}
                 fields["format"] = fmt
-                fields["published_at"] = parse_timestamp(groups.pop("date", None))
+                fields["published_at"] = parse_timestamp(groups.pop("date", None), "date", fields["warnings"])
                 if "comments_count" in groups:
                     fields["metrics"] = {"comments_count": int(groups.pop("comments_count").replace(",", ""))}
                 fields.update({k: _text_field(v) for k, v in groups.items()})
@@ -166,8 +192,10 @@ def _parse_plain(text: str) -> dict:
 
 def parse_document(source_file: str, data: bytes) -> Document:
     """Parse one file. Raises ``RejectedFile`` when it cannot be a document."""
-    text = decode_bytes(data)
+    decoded = decode_bytes(data)
+    text = decoded.text
     fields = _parse_markdown(text) if _FRONT_MATTER_OPEN.match(text) else _parse_plain(text)
+    warnings = [*decoded.warnings, *fields.pop("warnings")]
     body, chrome_metrics = clean_body(fields.pop("raw_body"))
     if not body:
         raise RejectedFile("parse", "no body text after removing markup and page chrome")
@@ -182,5 +210,6 @@ def parse_document(source_file: str, data: bytes) -> Document:
         language=detect_language(body),
         title_language=detect_language(title),
         metrics={k: metrics[k] for k in METRICS if k in metrics},
+        parse_warnings="; ".join(warnings) or None,
         **fields,
     )

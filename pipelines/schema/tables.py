@@ -69,6 +69,8 @@ class Documents(pa.DataFrameModel):
     views_count: int = pa.Field(nullable=True, ge=0, description="Page chrome: view counter")
     upvotes_count: int = pa.Field(nullable=True, ge=0, description="Page chrome: upvotes, summed over the answers")
     comments_count: int = pa.Field(nullable=True, ge=0, description="Page chrome: comment counter")
+    parse_warnings: str = pa.Field(nullable=True, description="What was repaired while reading the file (invalid bytes "
+                                   "replaced, an impossible date or a non-text header value left empty), '; '-separated")
     pipeline_version: str = pa.Field(description="Version of the parser and extractor that made this row and its facts")
 
     class Config:
@@ -101,6 +103,10 @@ class NumericFacts(pa.DataFrameModel):
         strict = True
         coerce = True
         metadata = {"table": "numeric_facts", "primary_key": ["fact_id"]}
+
+    @pa.dataframe_check(error="value and value_high must be finite numbers")
+    def values_are_finite(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("value").is_finite() & pl.col("value_high").is_finite())
 
     @pa.dataframe_check(error="value_high must not be below value")
     def range_is_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:

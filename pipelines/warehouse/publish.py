@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import os
 import re
 import uuid
@@ -29,6 +30,7 @@ import duckdb
 import polars as pl
 
 from pipelines.schema.ddl import SQL_DIR, create_schema
+from pipelines.spans import find_span_mismatches, mismatch_frame
 from pipelines.warehouse.published import (
     DEFAULT_LOCK_WAIT_SECONDS,
     open_published,
@@ -82,6 +84,39 @@ def _queries(folder: Path) -> dict[str, str]:
 def sql_checks() -> dict[str, str]:
     """name -> query of every data check in sql/checks (a query returns offending rows)."""
     return _queries(CHECKS_DIR)
+
+
+def _fetch_batches(cursor: duckdb.DuckDBPyConnection, size: int = 1000) -> Iterator[tuple]:
+    while rows := cursor.fetchmany(size):
+        yield from rows
+
+
+def warehouse_span_mismatches(con: duckdb.DuckDBPyConnection, limit: int = 1000) -> pl.DataFrame:
+    """Facts whose text is not their body's span, over the committed warehouse: documents and
+    facts streamed side by side in doc_id order (each body read once; see ``pipelines/spans.py``)."""
+    with con.cursor() as documents, con.cursor() as facts:
+        documents.execute("SELECT doc_id, body FROM documents ORDER BY doc_id")
+        facts.execute("SELECT fact_id, doc_id, start_char, end_char, text FROM numeric_facts ORDER BY doc_id")
+        return mismatch_frame(itertools.islice(
+            find_span_mismatches(_fetch_batches(documents), _fetch_batches(facts)), limit))
+
+
+# Checks that SQL cannot run in linear time, by name: (table, function returning offending rows).
+CODE_CHECKS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection], pl.DataFrame]]] = {
+    "fact_spans_match_body": ("numeric_facts", warehouse_span_mismatches),
+}
+
+
+def check_tables() -> dict[str, str]:
+    """Every warehouse check (sql/checks and ``CODE_CHECKS``) -> the table it is about."""
+    return {**{name: checked_table(sql) for name, sql in sql_checks().items()},
+            **{name: table for name, (table, _) in CODE_CHECKS.items()}}
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    """Every warehouse check's offending rows (none: it passed)."""
+    results = {name: query_frame(con, sql) for name, sql in sql_checks().items()}
+    return results | {name: check(con) for name, (_, check) in CODE_CHECKS.items()}
 
 
 def sql_summaries() -> dict[str, str]:
@@ -220,19 +255,18 @@ def publish_warehouse(
                 except duckdb.ConstraintException as exc:  # a key or foreign-key violation
                     con.execute("ROLLBACK")
                     raise PublishError(f"warehouse constraint violated, nothing published: {exc}") from exc
-                results = {name: query_frame(con, sql) for name, sql in sql_checks().items()}
+                # Committed to the building file only: a failure below discards that file.
+                con.execute("COMMIT")
+                results = run_checks(con)
                 failed = {name: rows for name, rows in results.items() if rows.height}
                 if failed:
-                    con.execute("ROLLBACK")
                     summary = ", ".join(f"{name} ({rows.height} rows)" for name, rows in failed.items())
                     raise PublishError(f"warehouse checks failed, nothing published: {summary}", results)
                 after = {row[0] for row in con.execute("SELECT source_file FROM documents").fetchall()}
                 dropped = len(before - after)
                 refusal = dropped_share_error(dropped, len(before), max_dropped_share, source)
                 if refusal:
-                    con.execute("ROLLBACK")
                     raise PublishError(refusal, results)
-                con.execute("COMMIT")
                 counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in frames}
                 summaries = {name: query_frame(con, sql) for name, sql in sql_summaries().items()}
                 con.execute("CHECKPOINT")

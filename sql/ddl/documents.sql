@@ -21,6 +21,7 @@ CREATE TABLE documents (
     views_count BIGINT,
     upvotes_count BIGINT,
     comments_count BIGINT,
+    parse_warnings VARCHAR,
     pipeline_version VARCHAR NOT NULL,
     PRIMARY KEY (doc_id)
 );
@@ -45,4 +46,5 @@ COMMENT ON COLUMN documents.followers_count IS 'Page chrome: followers of the qu
 COMMENT ON COLUMN documents.views_count IS 'Page chrome: view counter';
 COMMENT ON COLUMN documents.upvotes_count IS 'Page chrome: upvotes, summed over the answers';
 COMMENT ON COLUMN documents.comments_count IS 'Page chrome: comment counter';
+COMMENT ON COLUMN documents.parse_warnings IS 'What was repaired while reading the file (invalid bytes replaced, an impossible date or a non-text header value left empty), ''; ''-separated';
 COMMENT ON COLUMN documents.pipeline_version IS 'Version of the parser and extractor that made this row and its facts';

@@ -93,9 +93,9 @@ def test_bad_files_are_rejected_with_a_reason(name, stage, reason):
 
 def test_legacy_encodings_and_newlines():
     text = "台積電營收成長12%\r\n第二行\r\n"
-    assert decode_bytes(text.encode("big5")) == text.replace("\r\n", "\n")
-    assert decode_bytes("\ufeff标题\n正文".encode("utf-8")) == "标题\n正文"
-    assert decode_bytes("标题\n正文".encode("utf-16")) == "标题\n正文"
+    assert decode_bytes(text.encode("big5")).text == text.replace("\r\n", "\n")
+    assert decode_bytes("\ufeff标题\n正文".encode("utf-8")).text == "标题\n正文"
+    assert decode_bytes("标题\n正文".encode("utf-16")).text == "标题\n正文"
 
 
 def test_clean_body_removes_markdown_but_keeps_link_text():

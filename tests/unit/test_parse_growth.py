@@ -1,0 +1,55 @@
+"""The parser is linear in its input: doubling an adversarial input at most ~doubles the time.
+
+Each unit is repeated to 20 K, 40 K, 80 K and 160 K characters, inside the shapes where it
+can hurt (a body line, a header line, an editor line, front matter); growth ratios are
+asserted, not absolute times, so a slow or busy machine does not fail the test.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pipelines.ingest.errors import RejectedFile
+from pipelines.ingest.records import parse_document
+
+SIZES = (20_000, 40_000, 80_000, 160_000)
+MAX_RATIO = 2.5
+
+
+def _run(unit: str, n: int) -> str:
+    return (unit * (n // len(unit) + 1))[:n]
+
+
+SHAPES = {
+    "body line": lambda run: f"标题\n\n{run}\n",
+    "header line": lambda run: f"标题\n{run}\n正文一句。\n",
+    "editor line": lambda run: f"标题\n\n正文一句。\n编辑：{run}x\n- 相关新闻\n",
+    "related item": lambda run: f"标题\n\n正文一句。\n编辑：王五\n- {run}x\n",
+    "front matter body": lambda run: f"---\ntitle: 标题\nurl: http://a.b\n---\n{run}\n",
+    "front matter title": lambda run: f"---\ntitle: '{run}'\n---\n正文一句。\n",
+}
+UNITS = ["1", "9,", "[", "](", "![", "**a ", "__x ", " ", "\t", "http://a", "关注者\n", "赞同 1", "1人赞同了该回答",
+         "(2024-01-01 10:00:00) 評論 (", "·2024-01-01", "*", "\\", "#", "半导体出口管制。"]
+
+
+def _best_time(data: bytes, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        try:
+            parse_document("adversarial.txt", data)
+        except RejectedFile:
+            pass
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("unit", UNITS)
+def test_parse_time_grows_linearly(shape, unit):
+    times = [_best_time(SHAPES[shape](_run(unit, n)).encode()) for n in SIZES]
+    floor = 0.002  # below this, timer noise dominates: treat as the floor
+    ratios = [max(b, floor) / max(a, floor) for a, b in zip(times, times[1:])]
+    assert max(ratios) <= MAX_RATIO, f"{shape} of {unit!r}: times {[f'{t:.4f}' for t in times]}, ratios {ratios}"
