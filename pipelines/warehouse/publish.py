@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import itertools
 import os
 import re
@@ -192,6 +193,21 @@ def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataF
     return {row[0] for row in found}
 
 
+def published_target(path: Path) -> Path:
+    """Where the warehouse is written: through a symbolic link to its target, so the link
+    stays a link and readers of the target see the new warehouse."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def remove_orphans(path: Path) -> list[Path]:
+    """Building files (and their WAL) left by a publish that was killed; called under the
+    writer lock, so no live publish owns one."""
+    orphans = sorted(path.parent.glob(f".{glob.escape(path.name)}.*.building*"))
+    for orphan in orphans:
+        orphan.unlink(missing_ok=True)
+    return orphans
+
+
 def dropped_share_error(dropped: int, published: int, max_dropped_share: float, source: str) -> str | None:
     """Why a publish that drops ``dropped`` of ``published`` documents is refused, or None."""
     if published == 0 or dropped / published <= max_dropped_share:
@@ -224,10 +240,11 @@ def publish_warehouse(
     nothing is published (``source`` names the folder in the message). A published file
     locked by another process is waited for ``lock_wait_seconds``, then ``WarehouseLocked``.
     """
-    path = Path(path)
+    path = published_target(Path(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     building = path.with_name(f".{path.name}.{uuid.uuid4().hex}.building")
     with _writer_lock(path):
+        remove_orphans(path)
         with open_published(path, lock_wait_seconds) as published:
             previous = None if published is None else previous_detections(published)
             before = set() if published is None else published_documents(published)

@@ -96,3 +96,33 @@ def test_a_warehouse_of_another_schema_is_made_again(tmp_path, frames):
     assert state.hashes == {} and "another schema" in state.note
     publish_warehouse(path, *frames)
     assert len(_tables(path)["documents"]) == 5
+
+
+def test_building_files_left_by_a_killed_publish_are_removed(tmp_path, frames):
+    path = tmp_path / "w.duckdb"
+    orphans = [tmp_path / ".w.duckdb.0a1b.building", tmp_path / ".w.duckdb.0a1b.building.wal",
+               tmp_path / ".w.duckdb.ffee.building"]
+    for orphan in orphans:
+        orphan.write_bytes(b"half a warehouse")
+    other = tmp_path / ".other.duckdb.0a1b.building"  # another warehouse's: not ours to remove
+    other.write_bytes(b"x")
+    publish_warehouse(path, *frames)
+    assert not any(o.exists() for o in orphans) and other.exists()
+
+
+def test_a_warehouse_path_that_is_a_link_publishes_to_its_target(tmp_path, frames):
+    target = tmp_path / "store" / "w.duckdb"
+    target.parent.mkdir()
+    link = tmp_path / "w.duckdb"
+    link.symlink_to(target)
+    publish_warehouse(link, *frames)
+    assert link.is_symlink() and target.is_file()
+    assert len(_tables(target)["documents"]) == 5
+
+
+def test_a_text_file_as_warehouse_is_refused_not_overwritten(tmp_path, frames):
+    path = tmp_path / "notes.txt"
+    path.write_text("my notes, not a warehouse\n" * 50)
+    with pytest.raises(WarehouseUnavailable, match="cannot be opened"):
+        publish_warehouse(path, *frames)
+    assert path.read_text() == "my notes, not a warehouse\n" * 50
