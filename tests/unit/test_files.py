@@ -1,0 +1,69 @@
+"""The folder listing: every entry accounted for, nothing outside read, nothing blocks."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from pipelines.hops import raw_hop
+from pipelines.ingest import files
+from pipelines.ingest.files import ReadPolicy, list_seed_entries, read_seed_files
+
+TEXT = "标题\n\n营收增长12%。\n"
+
+
+def test_links_outside_are_refused_unless_allowed(tmp_path):
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (tmp_path / "outside.txt").write_text(TEXT, "utf-8")
+    (folder / "out.txt").symlink_to(tmp_path / "outside.txt")
+    (folder / "zero").symlink_to("/dev/zero")
+    (folder / "inside.txt").write_text(TEXT, "utf-8")
+    (folder / "in_link.txt").symlink_to(folder / "inside.txt")
+    refused = {f.source_file: f for f in read_seed_files(folder)}
+    assert "outside the seeds folder" in refused["out.txt"].read_error
+    assert refused["in_link.txt"].content == TEXT.encode()  # a link inside the folder is read
+    allowed = {f.source_file: f for f in read_seed_files(folder, policy=ReadPolicy(allow_outside_links=True))}
+    assert allowed["out.txt"].content == TEXT.encode()
+    assert allowed["zero"].read_error == "not a regular file: a character device"  # never read, never blocks
+
+
+def test_a_file_over_the_cap_is_not_read(tmp_path):
+    (tmp_path / "big.txt").write_bytes(b"x" * 101)
+    (tmp_path / "small.txt").write_bytes(b"x" * 100)
+    found = {f.source_file: f for f in read_seed_files(tmp_path, policy=ReadPolicy(max_file_bytes=100))}
+    assert found["small.txt"].content == b"x" * 100
+    assert found["big.txt"].content is None and "larger than MAX_FILE_BYTES=100" in found["big.txt"].read_error
+
+
+def test_a_folder_that_cannot_be_listed_keeps_its_published_files(tmp_path, monkeypatch):
+    folder = tmp_path / "seeds"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "locked" / "a.txt").write_text(TEXT, "utf-8")
+    (folder / "open.txt").write_text(TEXT, "utf-8")
+    real = os.scandir
+
+    def scandir(path):
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(files.os, "scandir", scandir)
+    [locked, opened] = list_seed_entries(folder)
+    assert locked.source_file == "locked" and locked.unlisted_folder
+    assert "folder cannot be listed: Permission denied" in locked.problem
+    known = {"locked/a.txt": "a" * 64, "open.txt": "b" * 64}
+    raw = raw_hop(folder, known)
+    rows = {r["source_file"]: r for r in raw.iter_rows(named=True)}
+    assert rows["locked/a.txt"]["change"] == "unchanged" and rows["locked/a.txt"]["content_sha256"] == "a" * 64
+    assert rows["locked"]["read_error"].startswith("folder cannot be listed") and rows["open.txt"]["change"] == "changed"
+
+
+@pytest.mark.parametrize("name", [b"\xb2\xe2.txt", b"caf\xe9.txt"])
+def test_a_name_that_is_not_utf8_is_listed_escaped(tmp_path, name):
+    (tmp_path / os.fsdecode(name)).write_text(TEXT, "utf-8")
+    [entry] = list_seed_entries(tmp_path)
+    assert entry.source_file == name.decode("utf-8", "backslashreplace")
+    assert "not valid UTF-8" in entry.problem
+    assert raw_hop(tmp_path)["source_file"].to_list() == [entry.source_file]
