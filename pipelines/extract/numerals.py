@@ -16,7 +16,9 @@ conformance set holds.
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -35,6 +37,20 @@ _SPACE = re.compile(r"\s+")
 _ENUMERATION_COMMA = "、"
 _ARABIC_THEN_UNITS = re.compile(r"(\d+(?:[,，]\d{3})*(?:\.\d+)?)(\D+)")
 _TOKEN = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?|.")
+# The largest magnitude the warehouse can hold (its value columns are DOUBLE). A numeral
+# beyond it (一亿亿亿…, a 400-digit run) has no value a reader could use: it is no number.
+# Checking as the value grows also keeps Decimal arithmetic clear of its own overflow.
+LARGEST = Decimal(sys.float_info.max)
+
+
+def representable(value: Decimal) -> bool:
+    """True when ``value`` survives conversion to a float: finite, and not a non-zero
+    amount that would read as 0 (百分之 with a denominator of 10^400)."""
+    if not value.is_finite():
+        return False
+    if value == 0 or -300 < value.adjusted() < 300:
+        return True  # the common case, well inside a float's range
+    return abs(value) <= LARGEST and float(value) != 0
 
 
 def normalize_width(text: str) -> str:
@@ -72,6 +88,8 @@ def _integer(surface: str, lex: Lexicon, bare_unit: bool = False) -> tuple[Decim
     zero_since_unit = False
     largest_big = Decimal(0)
     for token in tokens:
+        if (token[0].isdigit() or token in lex.zh_digits) and current is not None and lex.zh_digits.get(token) != 0:
+            return None  # 2一, 1八八, 十二五: a digit after a digit, with no unit between, has no value
         if token[0].isdigit():
             current, current_is_single_digit = parse_arabic(token), False
         elif token in lex.zh_digits:
@@ -96,6 +114,8 @@ def _integer(surface: str, lex: Lexicon, bare_unit: bool = False) -> tuple[Decim
                 total = (total + section) * unit
             else:
                 total += section * unit
+            if total > LARGEST:
+                return None  # 一亿亿亿…: beyond any value the warehouse holds
             largest_big = max(largest_big, unit)
             section, last_unit, zero_since_unit = Decimal(0), unit, False
         elif token in lex.zh_approximate:
@@ -112,11 +132,9 @@ def _integer(surface: str, lex: Lexicon, bare_unit: bool = False) -> tuple[Decim
 def _scale_factor(surface: str, value: Decimal, lex: Lexicon) -> Decimal:
     """The units after the leading number (七千万 -> 10^7, 一百二十万 -> 10^4, 350万 -> 10^4),
     which a range's bare low end shares: 五至七千万 = 5 x 10^7 .. 7 x 10^7."""
-    units = {**lex.zh_small_units, **lex.zh_big_units}
-    for run_of in (units, lex.zh_big_units):
-        head = surface
-        while head and head[-1] in run_of:
-            head = head[:-1]
+    units = _unit_chars(lex)[0]
+    for run_of in _unit_chars(lex):
+        head = surface[: _trailing_run(surface, run_of)]
         if head == surface or not head or any(ch in units for ch in head):
             continue
         lead = parse_arabic(head) if _ARABIC.fullmatch(head) else (
@@ -124,6 +142,18 @@ def _scale_factor(surface: str, value: Decimal, lex: Lexicon) -> Decimal:
         if lead:
             return value / lead
     return Decimal(1)
+
+
+def _trailing_run(surface: str, chars: str) -> int:
+    """Where the run of ``chars`` that ends ``surface`` begins (len(surface) if none). One
+    strip, not a slice per character: a run of 10^4 units must cost 10^4 steps, not 10^8."""
+    return len(surface.rstrip(chars))
+
+
+@functools.cache
+def _unit_chars(lex: Lexicon) -> tuple[str, str]:
+    """All Chinese units, and the big ones, as strings of characters (each unit is one)."""
+    return "".join([*lex.zh_small_units, *lex.zh_big_units]), "".join(lex.zh_big_units)
 
 
 def _neighbours(surface: str, lex: Lexicon) -> Numeral | None:
@@ -164,9 +194,12 @@ def _plain(surface: str, lex: Lexicon, bare_unit: bool = False) -> Numeral | Non
     for point in lex.zh_point:
         if point in surface:
             surface, _, tail = surface.partition(point)
-            while tail and tail[-1] in lex.zh_big_units:  # 五十四点五亿: decimals, then the unit
-                scale *= lex.zh_big_units[tail[-1]]
-                tail = tail[:-1]
+            digits_end = _trailing_run(tail, _unit_chars(lex)[1])  # 五十四点五亿: decimals, then the unit
+            for unit in tail[digits_end:]:
+                scale *= lex.zh_big_units[unit]
+                if scale > LARGEST:
+                    return None
+            tail = tail[:digits_end]
             if not tail or any(ch not in lex.zh_digits or ch == "半" for ch in tail):
                 return None
             decimals = "".join(str(int(lex.zh_digits[ch])) for ch in tail)
@@ -204,6 +237,8 @@ def parse_compact(surface: str, lex: Lexicon) -> Numeral | None:
         factor = Decimal(1)
         for ch in scaled.group(2):
             factor *= lex.zh_big_units.get(ch) or lex.zh_small_units[ch]
+            if factor > LARGEST:
+                return None  # 1亿亿亿…: beyond any value the warehouse holds
         if len(scaled.group(2)) == 1 or all(ch in lex.zh_big_units for ch in scaled.group(2)[1:]):
             return Numeral(parse_arabic(scaled.group(1)) * factor, factor, False)
     mark = lex.zh_fraction_mark

@@ -5,7 +5,13 @@ from decimal import Decimal
 import pytest
 
 from pipelines.extract.lexicon import load_lexicon
-from pipelines.extract.numerals import fraction_denominator, normalize_width, parse_arabic, parse_chinese
+from pipelines.extract.numerals import (
+    fraction_denominator,
+    normalize_width,
+    parse_arabic,
+    parse_chinese,
+    representable,
+)
 
 LEX = load_lexicon()
 
@@ -95,3 +101,28 @@ def test_neighbouring_digits_are_a_rough_range(surface, low, high):
 def test_digit_strings_stay_numbers(surface, value):
     numeral = parse_chinese(surface, LEX)
     assert numeral.value == value and numeral.high is None
+
+
+@pytest.mark.parametrize("surface", ["2一", "1八八", "十二五", "七0"])
+def test_a_digit_right_after_a_digit_is_no_numeral(surface):
+    """二五 reads digit by digit (25), but a digit after an Arabic or a unit-led digit has no value."""
+    assert parse_chinese(surface, LEX) is None
+
+
+@pytest.mark.parametrize("surface", ["一" + "亿" * 40, "1" + "亿" * 40, "五点五" + "亿" * 40])
+def test_a_numeral_beyond_a_float_is_none(surface):
+    assert parse_chinese(surface, LEX) is None
+
+
+def test_long_runs_of_units_parse_in_linear_time():
+    assert parse_chinese("一" + "亿" * 30, LEX).value == Decimal(10) ** 240
+    assert parse_chinese("1" + "万" * 20_000, LEX) is None  # 10^80000: read once, then refused
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [(Decimal("1e308"), True), (Decimal("-1e308"), True), (Decimal("2e308"), False), (Decimal(0), True),
+     (Decimal("1e-300"), True), (Decimal("1e-400"), False), (Decimal("Infinity"), False), (Decimal("NaN"), False)],
+)
+def test_representable_values_survive_a_float(value, ok):
+    assert representable(value) is ok
