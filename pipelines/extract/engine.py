@@ -38,6 +38,11 @@ _HAN_CHARS = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f"  # ideographs and CJK pun
 _HAN = re.compile(f"[{_HAN_CHARS}]")
 _INNER_SPACE = re.compile(r"[ \t]+")
 _SPACE_BY_HAN = re.compile(f"[{_HAN_CHARS}][ \t]|[ \t][{_HAN_CHARS}]")
+# Each fact stores its sentence for a reader to check it against. A sentence can run for
+# pages (a 54 KB customs table without a full stop): past this length a fact keeps a
+# window of its sentence around its own span instead, so that no fact carries, and no
+# text costs, more than this many characters per fact.
+MAX_SENTENCE_CHARS = 400
 # A full-width comma between full-width digits is a thousands separator (１１１，１１１).
 _FULL_WIDTH_COMMA = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
 
@@ -124,6 +129,16 @@ def compact(text: str) -> tuple[str, list[int] | None]:
     return "".join(kept), index
 
 
+def _is_power_of_ten(value: Decimal) -> bool:
+    """100, 1000, 10^8 (百分之, 千分之, 亿分之) but not 300: read from the digits, since a
+    denominator may have thousands of them (no int() of it, which Python limits)."""
+    sign, digits, exponent = value.as_tuple()
+    significant = len(digits)
+    while significant > 1 and digits[significant - 1] == 0:
+        significant -= 1
+    return sign == 0 and digits[:significant] == (1,) and exponent + len(digits) - significant >= 0
+
+
 class _Scanner:
     """Scans the compacted text of one document; facts are mapped back to ``source``."""
 
@@ -135,6 +150,9 @@ class _Scanner:
         self.p = compiled_patterns(lex)
         self.consumed = 0  # end of the last fact: text before it belongs to that fact
         self.has_latin = _LATIN_LETTER.search(self.text) is not None  # English number words need letters
+        # Per sentence, found once: what a fact's context would otherwise re-read for every fact.
+        self._trimmed: dict[tuple[int, int], tuple[int, int]] = {}
+        self._sentence_has: dict[tuple[str, int, int], bool] = {}
 
     @functools.cached_property
     def sentences(self) -> context.Sentences:
@@ -157,7 +175,7 @@ class _Scanner:
             rough_high = numeral.high
             denominator = fraction_denominator(surface, self.lex) if self.lex.zh_fraction_mark in surface else None
             if denominator is not None:
-                per_hundred = denominator >= 100 and denominator == 10 ** (len(str(int(denominator))) - 1)
+                per_hundred = denominator >= 100 and _is_power_of_ten(denominator)
                 fraction = not per_hundred
         else:
             value = parse_english_words(re.split(r"[- ]+", surface), self.lex)
@@ -207,12 +225,21 @@ class _Scanner:
 
     def yen_currency(self, pos: int) -> str | None:
         """¥ is JPY or CNY: the sentence's cue words decide, else the text's language."""
-        lo, hi = self.sentences.around(pos)
-        if self.p.jpy_cues.search(self.text, lo, hi):
+        if self.sentence_has("jpy_cues", pos):
             return "JPY"
-        if self.p.cny_cues.search(self.text, lo, hi) or self.language.startswith("zh"):
+        if self.sentence_has("cny_cues", pos) or self.language.startswith("zh"):
             return "CNY"
         return None
+
+    def sentence_has(self, cues: str, pos: int) -> bool:
+        """Whether the sentence around ``pos`` holds one of the words of pattern ``cues``;
+        read once per sentence, however many numbers it holds."""
+        lo, hi = self.sentences.around(pos)
+        key = (cues, lo, hi)
+        found = self._sentence_has.get(key)
+        if found is None:
+            found = self._sentence_has[key] = getattr(self.p, cues).search(self.text, lo, hi) is not None
+        return found
 
     def unit_at(self, amount: _Amount, pos: int, prefix_currency: str | None) -> _Unit | None:
         text = self.text
@@ -273,10 +300,8 @@ class _Scanner:
         if counter and self.p.people_noun_before.search(self.text, max(0, amount.start - 16), amount.start):
             return _Unit("people", "persons", counter.end())  # 工程师1,500名
         weak = self.p.people_weak.match(self.text, noun_pos)
-        if weak:
-            lo, hi = self.sentences.around(pos)
-            if self.p.people_cue.search(self.text, lo, hi):
-                return _Unit("people", "persons", weak.end())
+        if weak and self.sentence_has("people_cue", pos):
+            return _Unit("people", "persons", weak.end())
         return None
 
     def subunits_after(self, code: str, pos: int) -> tuple[Decimal, int]:
@@ -349,36 +374,20 @@ class _Scanner:
         negative = self.p.en_negative.search(head) if spaced else None  # "minus five percent"
         if word_percent:
             span_start = low.start - (len(head) - word_percent.start())
-        if negative and not word_percent:
+        elif negative:  # "minus five percent"
             span_start = low.start - (len(head) - negative.start())
             low = replace(low, value=-low.value)
 
-        high, unit_pos = None, low.end
-        # A range: 30-40%, 30%至40%, 5至7亿美元, $5-7 billion, between 5 and 7 billion, 百分之三十到百分之四十.
-        first_unit = None if low.per_hundred else self.p.percent_after.match(self.text, low.end)
-        after_low = first_unit.end() if first_unit else low.end
-        between = self.p.between_before.search(self.text[max(0, low.start - 10) : low.start]) if spaced else None
-        separator = (self.p.between_and if between else self.p.range_separator).match(self.text, after_low)
-        if separator:
-            pos = separator.end()
-            repeated = self.p.range_repeat_prefix.match(self.text, pos)  # $5-$7
-            second = self.p.number.match(self.text, repeated.end() if repeated else pos)
-            upper = self.amount_at(second, prefix is not None) if second else None
-            if upper is not None and not upper.fraction and upper.per_hundred == low.per_hundred:
-                low_value = low.value * upper.factor if upper.scaled and not low.scaled else low.value
-                if low_value <= upper.value:
-                    high, unit_pos = upper, upper.end
-                    low = replace(low, value=low_value, scaled=low.scaled or upper.scaled)
-
-        last = high or low
-        if low.per_hundred:
-            unit: _Unit | None = _Unit("percent", "%", unit_pos, Decimal(100))
+        high, unit = None, None
+        ranged = self.range_at(low, prefix_code, spaced, word_percent is not None)
+        if ranged is not None:
+            low, high, unit = ranged
+            if unit is None:
+                return None, high.end  # two numbers, no unit: neither is a fact
         else:
-            unit = self.unit_at(last, unit_pos, prefix_code)
-            if unit is None and word_percent:
-                unit = _Unit("percent", "%", unit_pos)
+            unit = self.unit_of(low, prefix_code, word_percent is not None)
         if unit is None:
-            return None, (high.end if high else match.end())
+            return None, match.end()
         if _ASCII_WORD_CHAR.match(self.text, unit.end - 1) and _ASCII_WORD_CHAR.match(self.text, unit.end):
             return None, unit.end  # the unit runs on into a longer word or code (5bnX, 3x3)
 
@@ -391,8 +400,41 @@ class _Scanner:
             value = value_high = value + coins
         while span_end > span_start and self.text[span_end - 1].isspace():
             span_end -= 1
+        last = high or low
         return self.record(_Draft(unit.kind, value, value_high, unit.unit, "over" if last.more_than else "exact",
                                   span_start, span_end))
+
+    def unit_of(self, last: _Amount, prefix_code: str | None, word_percent: bool) -> _Unit | None:
+        """The unit after a number or a range's high end (``last``)."""
+        if last.per_hundred:
+            return _Unit("percent", "%", last.end, Decimal(100))
+        unit = self.unit_at(last, last.end, prefix_code)
+        if unit is None and word_percent:
+            unit = _Unit("percent", "%", last.end)
+        return unit
+
+    def range_at(self, low: _Amount, prefix_code: str | None, spaced: bool,
+                 word_percent: bool) -> tuple[_Amount, _Amount, _Unit | None] | None:
+        """A range from ``low``: 30-40%, 30%至40%, 5至7亿美元, $5-7 billion, between 5 and 7
+        billion, 百分之三十到百分之四十. Its low end (with the high end's scale), high end
+        and unit (None: two numbers that make no fact); None when there is no range."""
+        first_unit = None if low.per_hundred else self.p.percent_after.match(self.text, low.end)
+        after_low = first_unit.end() if first_unit else low.end
+        between = self.p.between_before.search(self.text[max(0, low.start - 10) : low.start]) if spaced else None
+        separator = (self.p.between_and if between else self.p.range_separator).match(self.text, after_low)
+        if not separator:
+            return None
+        pos = separator.end()
+        repeated = self.p.range_repeat_prefix.match(self.text, pos)  # $5-$7
+        second = self.p.number.match(self.text, repeated.end() if repeated else pos)
+        high = self.amount_at(second, prefix_code is not None) if second else None
+        if high is None or high.fraction or high.per_hundred != low.per_hundred:
+            return None
+        if high.scaled and not low.scaled:  # 5至7亿: 5亿 to 7亿
+            low = replace(low, value=low.value * high.factor, scaled=True)
+        if low.value > high.value:
+            return None
+        return low, high, self.unit_of(high, prefix_code, word_percent)
 
     def numbers(self, facts_only: bool = False) -> Iterator[re.Match[str]]:
         """Every match of the number pattern, left to right, as ``search`` would find them:
@@ -434,8 +476,10 @@ class _Scanner:
             if draft is not None:
                 drafts.append(draft)
             pos = max(next_pos, match.end())
+        if not drafts:
+            return []
         # Context needs every quantity of the text: a cue beyond another quantity is that one's.
-        taken = [(d.start, d.end) for d in drafts]
+        around = context.TextContext(self.text, self.lex, [(d.start, d.end) for d in drafts])
         spans_of_kind: dict[str, list[tuple[int, int]]] = {}
         for d in drafts:
             spans_of_kind.setdefault(d.quantity_kind, []).append((d.start, d.end))
@@ -451,20 +495,32 @@ class _Scanner:
                 category = facts[-1].category  # 1万亿韩元（约合人民币54.5亿元）: the same amount again
             else:
                 # Its own span never lies between a cue and itself, so all spans of its kind serve.
-                category = context.find_category(
-                    self.text, d.phrase_start, d.end, d.quantity_kind, sentence, spans_of_kind[d.quantity_kind],
-                    self.lex,
-                )
+                category = around.category(d.phrase_start, d.end, d.quantity_kind, sentence,
+                                           spans_of_kind[d.quantity_kind])
             start, end = self.to_source(d.start, d.end)
-            s_lo, s_hi = context.trimmed(self.text, *sentence)
+            s_lo, s_hi = self.sentence_shown(sentence, d.start, d.end)
             s_lo, s_hi = self.to_source(s_lo, s_hi) if s_hi > s_lo else (start, end)
+            if s_hi - s_lo > MAX_SENTENCE_CHARS:  # spaces dropped by ``compact`` lie inside
+                s_lo, s_hi = context.window(self.source, (s_lo, s_hi), (start, end), MAX_SENTENCE_CHARS)
             facts.append(Fact(
                 quantity_kind=d.quantity_kind, value=d.value, value_high=d.value_high, unit=d.unit,
-                category=category, qualifier=d.qualifier,
-                year=context.find_year(self.text, sentence, taken, d.start),
+                category=category, qualifier=d.qualifier, year=around.year(sentence, d.start),
                 text=self.source[start:end], start_char=start, end_char=end, sentence=self.source[s_lo:s_hi],
             ))
         return facts
+
+    def sentence_shown(self, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+        """The part of the sentence that a fact at [start, end) stores: all of it without
+        its surrounding white space, or, in a sentence longer than MAX_SENTENCE_CHARS, a
+        window of at most that many characters around the fact, cut after clause breaks."""
+        if sentence[1] - sentence[0] <= MAX_SENTENCE_CHARS:
+            return context.trimmed(self.text, *sentence)
+        whole = self._trimmed.get(sentence)  # trimmed once: its white space may be long
+        if whole is None:
+            whole = self._trimmed[sentence] = context.trimmed(self.text, *sentence)
+        if whole[1] - whole[0] <= MAX_SENTENCE_CHARS:
+            return whole
+        return context.window(self.text, whole, (start, end), MAX_SENTENCE_CHARS)
 
 
 @dataclass(frozen=True)
