@@ -14,8 +14,10 @@ The engine is pure: a string in, frozen ``Fact`` records out, spans into that st
 
 from __future__ import annotations
 
+import decimal
 import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -28,6 +30,7 @@ from pipelines.extract.numerals import (
     parse_chinese,
     parse_compact,
     parse_english_words,
+    representable,
 )
 from pipelines.extract.patterns import compiled_patterns
 
@@ -37,6 +40,13 @@ _WIDE = re.compile(r"[\uff01-\uff5e\u3000\u00a0\u2212]")  # what normalize_width
 _HAN_CHARS = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f"  # ideographs and CJK punctuation
 _HAN = re.compile(f"[{_HAN_CHARS}]")
 _INNER_SPACE = re.compile(r"[ \t]+")
+_MARKS = ("Mn", "Me")  # combining marks: they draw on the character before them
+# Unicode's format characters (category Cf, Unicode 14), invisible in running text.
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]+"
+)
 _SPACE_BY_HAN = re.compile(f"[{_HAN_CHARS}][ \t]|[ \t][{_HAN_CHARS}]")
 # Each fact stores its sentence for a reader to check it against. A sentence can run for
 # pages (a 54 KB customs table without a full stop): past this length a fact keeps a
@@ -102,31 +112,46 @@ class _Unit:
 
 
 def compact(text: str) -> tuple[str, list[int] | None]:
-    """Width-normalised text without the spaces that touch a Chinese character
-    (一 百 五 十 个 百 分 点, 百 分 之 669), and each kept character's offset in ``text``.
+    """Width-normalised text without invisible format characters and without the spaces
+    that touch a Chinese character (一 百 五 十 个 百 分 点, 百 分 之 669), and each kept
+    character's offset in ``text``.
 
+    Format characters (zero-width space, BOM, soft hyphen, direction marks) show nothing:
+    inside a number (1<U+200B>00亿美元) they would cut it in two and give a wrong value.
     Chinese is written without spaces, so a space beside a Chinese character is layout;
     spaces between Latin words and digits stay. Newlines always stay. The offsets are None
     when nothing was removed (the common case): then they are the identity.
     """
+    if text.isascii():
+        return text, None  # nothing to fold or drop: all of the below is outside ASCII
     folded = normalize_width(_FULL_WIDTH_COMMA.sub(",", text)) if _WIDE.search(text) else text
-    if not _SPACE_BY_HAN.search(folded):
-        return folded, None
+    index = None
+    if _INVISIBLE.search(folded):
+        folded, index = _without(folded, [m.span() for m in _INVISIBLE.finditer(folded)], index)
+    if _SPACE_BY_HAN.search(folded):
+        layout = []
+        for match in _INNER_SPACE.finditer(folded):
+            before = folded[match.start() - 1] if match.start() else ""
+            after = folded[match.end()] if match.end() < len(folded) else ""
+            if before and after and (_HAN.match(before) or _HAN.match(after)):
+                layout.append(match.span())
+        folded, index = _without(folded, layout, index)
+    return folded, index
+
+
+def _without(text: str, spans: list[tuple[int, int]], index: list[int] | None) -> tuple[str, list[int] | None]:
+    """``text`` without the (sorted) spans, and the offset in the original of each kept
+    character (``index`` maps ``text`` to that original; None is the identity)."""
+    if not spans:
+        return text, index
     kept: list[str] = []
-    index: list[int] = []
+    offsets: list[int] = []
     pos = 0
-    for match in _INNER_SPACE.finditer(folded):
-        kept.append(folded[pos : match.start()])
-        index.extend(range(pos, match.start()))
-        before = folded[match.start() - 1] if match.start() else ""
-        after = folded[match.end()] if match.end() < len(folded) else ""
-        if not (_HAN.match(before) or _HAN.match(after)) or not before or not after:
-            kept.append(match.group())
-            index.extend(range(match.start(), match.end()))
-        pos = match.end()
-    kept.append(folded[pos:])
-    index.extend(range(pos, len(folded)))
-    return "".join(kept), index
+    for start, end in [*spans, (len(text), len(text))]:
+        kept.append(text[pos:start])
+        offsets.extend(range(pos, start) if index is None else index[pos:start])
+        pos = end
+    return "".join(kept), offsets
 
 
 def _is_power_of_ten(value: Decimal) -> bool:
@@ -137,6 +162,14 @@ def _is_power_of_ten(value: Decimal) -> bool:
     while significant > 1 and digits[significant - 1] == 0:
         significant -= 1
     return sign == 0 and digits[:significant] == (1,) and exponent + len(digits) - significant >= 0
+
+
+_FIRST_MARK = "\u0300"  # no combining mark comes before it
+
+
+def _is_mark(ch: str) -> bool:
+    # Nor among the CJK ideographs: most text is spared the lookup.
+    return ch >= _FIRST_MARK and not "\u4e00" <= ch <= "\u9fff" and unicodedata.category(ch) in _MARKS
 
 
 class _Scanner:
@@ -255,7 +288,7 @@ class _Scanner:
         if tenths and amount.numeral != "english" and not amount.scaled and 0 < amount.value <= 10:
             end = tenths.end()
             if not text.startswith(self.p.tenths_not_before, end):
-                tail = self.p.number.match(text, end)
+                tail = self.number_at(end)
                 tail_value = parse_chinese(tail.group(), self.lex) if tail and len(tail.group()) == 1 else None
                 if tail_value is not None and 0 < tail_value.value < 10:
                     add = tail_value.value * (10 if tail_value.value < 1 else 1)  # 三成半 = 35, 七成五 = 75
@@ -313,7 +346,7 @@ class _Scanner:
             joiner = self.p.subunit_joiner.match(self.text, at)
             at = joiner.end() if joiner else at
             at += self.text[at : at + 1] == " "
-            number = self.p.number.match(self.text, at)
+            number = self.number_at(at)
             coin = pattern.match(self.text, number.end()) if number else None
             value = parse_chinese(number.group(), self.lex) if coin else None
             if value is None:
@@ -360,7 +393,7 @@ class _Scanner:
         """The fact that starts with this number, and where scanning goes on."""
         if match.lastgroup == "multiplicative":
             return self.multiplicative_at(match)
-        if self.cannot_be_fact(match) or self.is_excluded(match):
+        if self.cannot_be_fact(match) or self.is_excluded(match) or self.marked(match):
             return None, match.end()
         prefix = self.currency_prefix(match.start())
         prefix_code = prefix[0] if prefix else None
@@ -372,10 +405,11 @@ class _Scanner:
         spaced = head[-1:].isspace()  # the word forms below all end in a space
         word_percent = self.p.percent_before.search(head) if spaced else None  # "percent of 10"
         negative = self.p.en_negative.search(head) if spaced else None  # "minus five percent"
+        sign = self.p.sign_before.search(self.text, max(0, span_start - 4), span_start) if prefix else None
         if word_percent:
             span_start = low.start - (len(head) - word_percent.start())
-        elif negative:  # "minus five percent"
-            span_start = low.start - (len(head) - negative.start())
+        elif negative or sign:  # "minus five percent", -$5 million: the sign before the currency
+            span_start = low.start - (len(head) - negative.start()) if negative else sign.start()
             low = replace(low, value=-low.value)
 
         high, unit = None, None
@@ -398,6 +432,8 @@ class _Scanner:
         if unit.kind == "money" and high is None:
             coins, span_end = self.subunits_after(unit.unit, span_end)
             value = value_high = value + coins
+        if not (representable(value) and (value_high == value or representable(value_high))):
+            return None, span_end  # 一亿亿亿…美元, 400 digits: a value no reader's number can hold
         while span_end > span_start and self.text[span_end - 1].isspace():
             span_end -= 1
         last = high or low
@@ -417,7 +453,11 @@ class _Scanner:
                  word_percent: bool) -> tuple[_Amount, _Amount, _Unit | None] | None:
         """A range from ``low``: 30-40%, 30%至40%, 5至7亿美元, $5-7 billion, between 5 and 7
         billion, 百分之三十到百分之四十. Its low end (with the high end's scale), high end
-        and unit (None: two numbers that make no fact); None when there is no range."""
+        and unit (None: two numbers that make no fact); None when there is no range.
+
+        A range needs two numbers of one kind: where the low end states its own unit (5%,
+        $5), the range's unit must be that one. 增长5%至50亿美元 and "rose 5% to $5 million"
+        are a growth and an amount, each a fact of its own, not money from 5 to 5 billion."""
         first_unit = None if low.per_hundred else self.p.percent_after.match(self.text, low.end)
         after_low = first_unit.end() if first_unit else low.end
         between = self.p.between_before.search(self.text[max(0, low.start - 10) : low.start]) if spaced else None
@@ -426,7 +466,7 @@ class _Scanner:
             return None
         pos = separator.end()
         repeated = self.p.range_repeat_prefix.match(self.text, pos)  # $5-$7
-        second = self.p.number.match(self.text, repeated.end() if repeated else pos)
+        second = self.number_at(repeated.end() if repeated else pos)
         high = self.amount_at(second, prefix_code is not None) if second else None
         if high is None or high.fraction or high.per_hundred != low.per_hundred:
             return None
@@ -434,7 +474,11 @@ class _Scanner:
             low = replace(low, value=low.value * high.factor, scaled=True)
         if low.value > high.value:
             return None
-        return low, high, self.unit_of(high, prefix_code, word_percent)
+        unit = self.unit_of(high, prefix_code, word_percent)
+        stated = ("percent", "%") if first_unit else ("money", prefix_code) if prefix_code else None
+        if stated is not None and (unit is None or (unit.kind, unit.unit, unit.factor) != (*stated, 1)):
+            return None  # the low end is a fact by itself (30%至40，); what follows is read on its own
+        return low, high, unit
 
     def numbers(self, facts_only: bool = False) -> Iterator[re.Match[str]]:
         """Every match of the number pattern, left to right, as ``search`` would find them:
@@ -459,6 +503,27 @@ class _Scanner:
             if match is not None:
                 end = match.end()
                 yield match
+
+    def number_at(self, pos: int) -> re.Match[str] | None:
+        """The number that starts exactly at ``pos`` (a range's high end, 七成五's 五), if any."""
+        match = self.p.number.match(self.text, pos)
+        return None if match is None or self.marked(match) else match
+
+    def marked(self, match: re.Match[str]) -> bool:
+        """True when a combining mark sits on a character of the number: right after it, or
+        right before it on a digit (1<U+0301>00亿: one number with an accent, not 1 and 00亿).
+        Such a number has no reading a reader would agree on, so it is no fact, nor are its
+        pieces. Marks after a letter (ரூ, é) belong to that letter."""
+        text, start, end = self.text, match.start(), match.end()
+        after, before = text[end : end + 1], text[start - 1 : start]
+        if not (_is_mark(after) or _is_mark(before)):
+            return False  # the common case
+        if _is_mark(after):
+            return True
+        base = start
+        while base > 0 and _is_mark(text[base - 1]):
+            base -= 1
+        return base < start and base > 0 and text[base - 1] in self.p.numeral_chars
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the compacted text to offsets in the original."""
@@ -500,7 +565,7 @@ class _Scanner:
             start, end = self.to_source(d.start, d.end)
             s_lo, s_hi = self.sentence_shown(sentence, d.start, d.end)
             s_lo, s_hi = self.to_source(s_lo, s_hi) if s_hi > s_lo else (start, end)
-            if s_hi - s_lo > MAX_SENTENCE_CHARS:  # spaces dropped by ``compact`` lie inside
+            if s_hi - s_lo > MAX_SENTENCE_CHARS:  # characters dropped by ``compact`` lie inside
                 s_lo, s_hi = context.window(self.source, (s_lo, s_hi), (start, end), MAX_SENTENCE_CHARS)
             facts.append(Fact(
                 quantity_kind=d.quantity_kind, value=d.value, value_high=d.value_high, unit=d.unit,
@@ -534,14 +599,16 @@ class NumberMention:
 
 
 def find_numbers(text: str, lexicon: Lexicon | None = None) -> list[NumberMention]:
-    """Every number of ``text`` (Arabic, Chinese, English words, with scale words), facts or not."""
+    """Every number of ``text`` (Arabic, Chinese, English words, with scale words), facts or
+    not; a number whose value a float cannot hold is none."""
     scanner = _Scanner(text, None, lexicon or load_lexicon())
     found = []
-    for match in scanner.numbers():
-        amount = scanner.amount_at(match, money_prefix=False)
-        if amount is not None:
-            start, end = scanner.to_source(amount.start, amount.end)
-            found.append(NumberMention(amount.value, text[start:end], start, end))
+    with _arithmetic():
+        for match in scanner.numbers():
+            amount = None if scanner.marked(match) else scanner.amount_at(match, money_prefix=False)
+            if amount is not None and representable(amount.value):
+                start, end = scanner.to_source(amount.start, amount.end)
+                found.append(NumberMention(amount.value, text[start:end], start, end))
     return found
 
 
@@ -549,4 +616,14 @@ def extract_facts(text: str, language: str | None = None, lexicon: Lexicon | Non
     """All numeric facts of ``text`` in reading order, spans into ``text`` itself."""
     if not text:
         return []
-    return _Scanner(text, language, lexicon or load_lexicon()).scan()
+    with _arithmetic():
+        return _Scanner(text, language, lexicon or load_lexicon()).scan()
+
+
+def _arithmetic() -> decimal.localcontext:
+    """Decimal's default context without traps: a value past Decimal's own range (a
+    megabyte of 亿) becomes Infinity instead of raising, and ``representable`` refuses it."""
+    return decimal.localcontext(_NO_TRAPS)
+
+
+_NO_TRAPS = decimal.Context(traps=[])
