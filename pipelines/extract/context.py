@@ -14,7 +14,6 @@ import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from pipelines.extract.lexicon import Lexicon, alternation, compile_words
 
@@ -212,11 +211,10 @@ def _cue_matcher(lexicon: Lexicon, kind: str) -> _CueMatcher | None:
     )
 
 
-class _Cue(NamedTuple):
-    start: int
-    end: int
-    category: str
-    tie: tuple[int, int]  # on equal distance: the longer cue, then the category listed first
+# A cue found in the text: (start, end, tie, category), tie = (-length, rank of the
+# category): on equal distance the longer cue, then the category listed first, wins.
+# Plain tuples: thousands are made per long text.
+_Cue = tuple[int, int, tuple[int, int], str]
 
 
 class _WindowCues:
@@ -231,31 +229,36 @@ class _WindowCues:
     def nearest(self, window: tuple[int, int], span: tuple[int, int], after: bool = True,
                 claimed_until: int = -1) -> _Cue | None:
         """The cue within ``window`` nearest to ``span`` before it (ending after
-        ``claimed_until``) or, if ``after``, behind it; ties go to ``_Cue.tie``."""
+        ``claimed_until``) or, if ``after``, behind it."""
         lo, hi = window
         start, end = span
         if not self.looked_up:
             self.looked_up = True
-            candidates = [c for c in self.cues if (lo <= c.start and claimed_until < c.end <= start)
-                          or (after and end <= c.start and c.end <= hi)]
+            candidates = self.cues
         else:
             if not self.sorted:
                 self.sort()
             candidates = self.before_sorted(lo, start, claimed_until)
             if after:
                 candidates += self.after_sorted(end, hi)
-        best = None
+        best, found = None, None
         for cue in candidates:
-            key = (start - cue.end if cue.end <= start else cue.start - end, cue.tie)
-            if best is None or key < best[0]:
-                best = (key, cue)
-        return best[1] if best else None
+            cue_start, cue_end, tie, _ = cue
+            if lo <= cue_start and claimed_until < cue_end <= start:
+                key = (start - cue_end, tie)
+            elif after and end <= cue_start and cue_end <= hi:
+                key = (cue_start - end, tie)
+            else:
+                continue
+            if best is None or key < best:
+                best, found = key, cue
+        return found
 
     def sort(self) -> None:
         self.by_start = sorted(self.cues)
-        self.starts = [c.start for c in self.by_start]
+        self.starts = [c[0] for c in self.by_start]
         self.by_end = sorted(self.cues, key=_END)
-        self.ends = [c.end for c in self.by_end]
+        self.ends = [c[1] for c in self.by_end]
         self.sorted = True
 
     def before_sorted(self, lo: int, pos: int, claimed_until: int) -> list[_Cue]:
@@ -263,8 +266,8 @@ class _WindowCues:
         ``pos`` (several on a tie)."""
         found: list[_Cue] = []
         i = bisect.bisect_right(self.ends, pos) - 1
-        while i >= 0 and self.ends[i] > max(lo, claimed_until) and (not found or self.ends[i] == found[0].end):
-            if self.by_end[i].start >= lo:
+        while i >= 0 and self.ends[i] > max(lo, claimed_until) and (not found or self.ends[i] == found[0][1]):
+            if self.by_end[i][0] >= lo:
                 found.append(self.by_end[i])
             i -= 1
         return found
@@ -273,14 +276,14 @@ class _WindowCues:
         """The cues within [pos, hi) that start nearest to ``pos`` (several on a tie)."""
         found: list[_Cue] = []
         i = bisect.bisect_left(self.starts, pos)
-        while i < len(self.starts) and self.starts[i] < hi and (not found or self.starts[i] == found[0].start):
-            if self.by_start[i].end <= hi:
+        while i < len(self.starts) and self.starts[i] < hi and (not found or self.starts[i] == found[0][0]):
+            if self.by_start[i][1] <= hi:
                 found.append(self.by_start[i])
             i += 1
         return found
 
 
-_END = operator.attrgetter("end")
+_END = operator.itemgetter(1)
 _NO_CUES = _WindowCues([])
 
 
@@ -320,7 +323,7 @@ class TextContext:
                 blocker = cues.blockers.get(category)
                 if blocker is not None and blocker.match(text, _skip_spaces(text, cue_end)):
                     continue
-                usable.append(_Cue(cue_start, cue_end, category, (cue_start - cue_end, cues.order[category])))
+                usable.append((cue_start, cue_end, (cue_start - cue_end, cues.order[category]), category))
             found = self._cues[key] = _WindowCues(usable) if usable else _NO_CUES
         return found
 
@@ -360,7 +363,7 @@ class TextContext:
                 cue = self.cues_in(kind, cues, sentence, sentence).nearest(
                     sentence, (start, end), after=False, claimed_until=_last_start_before(others, start))
             if cue is not None:
-                return cue.category
+                return cue[3]
         return self.lexicon.categories[kind]["default"]
 
     # -- year ----------------------------------------------------------------------------

@@ -164,12 +164,13 @@ def _is_power_of_ten(value: Decimal) -> bool:
     return sign == 0 and digits[:significant] == (1,) and exponent + len(digits) - significant >= 0
 
 
-_FIRST_MARK = "\u0300"  # no combining mark comes before it
+# Characters that are no combining mark: everything before U+0300, CJK punctuation (up to
+# U+3029), ideographs and full-width forms. Most numbers stand between them.
+_NO_MARKS = re.compile("[\x00-\u02ff\u3000-\u3029\u4e00-\u9fff\uff00-\uffef]*")
 
 
 def _is_mark(ch: str) -> bool:
-    # Nor among the CJK ideographs: most text is spared the lookup.
-    return ch >= _FIRST_MARK and not "\u4e00" <= ch <= "\u9fff" and unicodedata.category(ch) in _MARKS
+    return ch != "" and not _NO_MARKS.fullmatch(ch) and unicodedata.category(ch) in _MARKS
 
 
 class _Scanner:
@@ -515,9 +516,9 @@ class _Scanner:
         Such a number has no reading a reader would agree on, so it is no fact, nor are its
         pieces. Marks after a letter (ரூ, é) belong to that letter."""
         text, start, end = self.text, match.start(), match.end()
-        after, before = text[end : end + 1], text[start - 1 : start]
-        if not (_is_mark(after) or _is_mark(before)):
-            return False  # the common case
+        after, before = text[end : end + 1], text[start - 1 : start] if start else ""
+        if _NO_MARKS.fullmatch(after + before):
+            return False  # the common case: ASCII, Chinese characters and punctuation around it
         if _is_mark(after):
             return True
         base = start
@@ -563,7 +564,10 @@ class _Scanner:
                 category = around.category(d.phrase_start, d.end, d.quantity_kind, sentence,
                                            spans_of_kind[d.quantity_kind])
             start, end = self.to_source(d.start, d.end)
-            s_lo, s_hi = self.sentence_shown(sentence, d.start, d.end)
+            if sentence[1] - sentence[0] <= MAX_SENTENCE_CHARS:
+                s_lo, s_hi = context.trimmed(self.text, *sentence)
+            else:
+                s_lo, s_hi = self.long_sentence_shown(sentence, d.start, d.end)
             s_lo, s_hi = self.to_source(s_lo, s_hi) if s_hi > s_lo else (start, end)
             if s_hi - s_lo > MAX_SENTENCE_CHARS:  # characters dropped by ``compact`` lie inside
                 s_lo, s_hi = context.window(self.source, (s_lo, s_hi), (start, end), MAX_SENTENCE_CHARS)
@@ -574,12 +578,10 @@ class _Scanner:
             ))
         return facts
 
-    def sentence_shown(self, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:
-        """The part of the sentence that a fact at [start, end) stores: all of it without
-        its surrounding white space, or, in a sentence longer than MAX_SENTENCE_CHARS, a
-        window of at most that many characters around the fact, cut after clause breaks."""
-        if sentence[1] - sentence[0] <= MAX_SENTENCE_CHARS:
-            return context.trimmed(self.text, *sentence)
+    def long_sentence_shown(self, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+        """The part of a sentence longer than MAX_SENTENCE_CHARS that a fact at [start, end)
+        stores: all of it without its surrounding white space if that is short enough, else
+        a window of at most that many characters around the fact, cut at clause breaks."""
         whole = self._trimmed.get(sentence)  # trimmed once: its white space may be long
         if whole is None:
             whole = self._trimmed[sentence] = context.trimmed(self.text, *sentence)
@@ -603,7 +605,7 @@ def find_numbers(text: str, lexicon: Lexicon | None = None) -> list[NumberMentio
     not; a number whose value a float cannot hold is none."""
     scanner = _Scanner(text, None, lexicon or load_lexicon())
     found = []
-    with _arithmetic():
+    with decimal.localcontext(_NO_TRAPS):
         for match in scanner.numbers():
             amount = None if scanner.marked(match) else scanner.amount_at(match, money_prefix=False)
             if amount is not None and representable(amount.value):
@@ -616,14 +618,11 @@ def extract_facts(text: str, language: str | None = None, lexicon: Lexicon | Non
     """All numeric facts of ``text`` in reading order, spans into ``text`` itself."""
     if not text:
         return []
-    with _arithmetic():
+    with decimal.localcontext(_NO_TRAPS):
         return _Scanner(text, language, lexicon or load_lexicon()).scan()
 
 
-def _arithmetic() -> decimal.localcontext:
-    """Decimal's default context without traps: a value past Decimal's own range (a
-    megabyte of 亿) becomes Infinity instead of raising, and ``representable`` refuses it."""
-    return decimal.localcontext(_NO_TRAPS)
-
-
+# Decimal's default context without traps, for all arithmetic of the engine: a value past
+# Decimal's own range (a megabyte of digits) becomes Infinity instead of raising, and
+# ``representable`` refuses it.
 _NO_TRAPS = decimal.Context(traps=[])

@@ -132,9 +132,9 @@ def _integer(surface: str, lex: Lexicon, bare_unit: bool = False) -> tuple[Decim
 def _scale_factor(surface: str, value: Decimal, lex: Lexicon) -> Decimal:
     """The units after the leading number (七千万 -> 10^7, 一百二十万 -> 10^4, 350万 -> 10^4),
     which a range's bare low end shares: 五至七千万 = 5 x 10^7 .. 7 x 10^7."""
-    units = _unit_chars(lex)[0]
-    for run_of in _unit_chars(lex):
-        head = surface[: _trailing_run(surface, run_of)]
+    units, big_units = _unit_chars(lex)
+    for run_of in (units, big_units):
+        head = surface.rstrip(run_of)  # one strip, not a slice per unit: 10^4 units cost 10^4 steps
         if head == surface or not head or any(ch in units for ch in head):
             continue
         lead = parse_arabic(head) if _ARABIC.fullmatch(head) else (
@@ -142,12 +142,6 @@ def _scale_factor(surface: str, value: Decimal, lex: Lexicon) -> Decimal:
         if lead:
             return value / lead
     return Decimal(1)
-
-
-def _trailing_run(surface: str, chars: str) -> int:
-    """Where the run of ``chars`` that ends ``surface`` begins (len(surface) if none). One
-    strip, not a slice per character: a run of 10^4 units must cost 10^4 steps, not 10^8."""
-    return len(surface.rstrip(chars))
 
 
 @functools.cache
@@ -194,7 +188,7 @@ def _plain(surface: str, lex: Lexicon, bare_unit: bool = False) -> Numeral | Non
     for point in lex.zh_point:
         if point in surface:
             surface, _, tail = surface.partition(point)
-            digits_end = _trailing_run(tail, _unit_chars(lex)[1])  # 五十四点五亿: decimals, then the unit
+            digits_end = len(tail.rstrip(_unit_chars(lex)[1]))  # 五十四点五亿: decimals, then the unit
             for unit in tail[digits_end:]:
                 scale *= lex.zh_big_units[unit]
                 if scale > LARGEST:

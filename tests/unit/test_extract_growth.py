@@ -2,8 +2,9 @@
 
 Each unit is repeated to 10 K, 20 K and 40 K characters (and 80 K where 40 K is quick), all of
 it one sentence or one clause where the unit has no full stop or comma. Ratios of the best of a
-few runs per size are asserted, not absolute times, so a slow or busy machine does not fail the
-test. Before issue 8, 8 K characters of 「2020年增长1%，」 took 138 s (the year lookup against
+few runs per size are asserted, not absolute times, so a slow machine does not fail the test;
+a doubling over the bound is measured once more before it fails, so a busy spell does not
+either. Before issue 8, 8 K characters of 「2020年增长1%，」 took 138 s (the year lookup against
 every fact, category cues re-read from the sentence start for every fact, the fraction branch
 of the number pattern tried at every position of a run of 亿): a time limit per unit turns such
 growth into a quick failure instead of a run that never ends.
@@ -88,6 +89,10 @@ def _assert_linear(name: str, run, unit: str) -> None:
                 sizes.append(EXTRA_SIZE)
             if len(times) > 1:
                 ratio = max(times[-1], FLOOR) / max(times[-2], FLOOR)
+                if ratio > MAX_RATIO:  # a busy spell of the machine? measure both sizes once more
+                    times[-2] = min(times[-2], _best_time(run, _text(unit, sizes[len(times) - 2])))
+                    times[-1] = min(times[-1], _best_time(run, _text(unit, size)))
+                    ratio = max(times[-1], FLOOR) / max(times[-2], FLOOR)
                 assert ratio <= MAX_RATIO, (
                     f"{name}: {sizes[len(times) - 2]:,} -> {size:,} characters took "
                     f"{times[-2]:.4f} -> {times[-1]:.4f} s (x{ratio:.2f}), times {[round(t, 4) for t in times]}")
