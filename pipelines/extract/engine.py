@@ -18,9 +18,10 @@ import decimal
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TypeVar
 
 from pipelines.extract import context
 from pipelines.extract.lexicon import Lexicon, load_lexicon
@@ -41,6 +42,27 @@ _HAN_CHARS = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f"  # ideographs and CJK pun
 _HAN = re.compile(f"[{_HAN_CHARS}]")
 _INNER_SPACE = re.compile(r"[ \t]+")
 _MARKS = ("Mn", "Me")  # combining marks: they draw on the character before them
+
+
+def _bmp_class(categories: tuple[str, ...]) -> str:
+    """The characters of the Basic Multilingual Plane in these Unicode categories, as the
+    inside of a regex class (read from unicodedata once, at import: some 10 ms)."""
+    ranges: list[str] = []
+    start = None
+    for code in range(0x10001):
+        inside = code < 0x10000 and unicodedata.category(chr(code)) in categories
+        if inside and start is None:
+            start = code
+        elif not inside and start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
+            start = None
+    return "".join(ranges)
+
+
+# Characters to look at twice: format characters (invisible, read through by ``compact``),
+# combining marks (``_Scanner.marked``) and, not to list them, all beyond the BMP. Most
+# texts hold none, and one fast scan with this class spares them both checks.
+_UNUSUAL = re.compile(f"[{_bmp_class(('Cf', *_MARKS))}\U00010000-\U0010ffff]")
 # Unicode's format characters (category Cf, Unicode 14), invisible in running text.
 _INVISIBLE = re.compile(
     "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
@@ -111,7 +133,7 @@ class _Unit:
     add: Decimal = Decimal(0)  # 七成五 -> +5
 
 
-def compact(text: str) -> tuple[str, list[int] | None]:
+def compact(text: str, unusual: bool = True) -> tuple[str, list[int] | None]:
     """Width-normalised text without invisible format characters and without the spaces
     that touch a Chinese character (一 百 五 十 个 百 分 点, 百 分 之 669), and each kept
     character's offset in ``text``.
@@ -120,13 +142,14 @@ def compact(text: str) -> tuple[str, list[int] | None]:
     inside a number (1<U+200B>00亿美元) they would cut it in two and give a wrong value.
     Chinese is written without spaces, so a space beside a Chinese character is layout;
     spaces between Latin words and digits stay. Newlines always stay. The offsets are None
-    when nothing was removed (the common case): then they are the identity.
+    when nothing was removed (the common case): then they are the identity. ``unusual``:
+    False when the text is known to hold no format character (``_UNUSUAL``).
     """
     if text.isascii():
         return text, None  # nothing to fold or drop: all of the below is outside ASCII
     folded = normalize_width(_FULL_WIDTH_COMMA.sub(",", text)) if _WIDE.search(text) else text
     index = None
-    if _INVISIBLE.search(folded):
+    if unusual and _INVISIBLE.search(folded):
         folded, index = _without(folded, [m.span() for m in _INVISIBLE.finditer(folded)], index)
     if _SPACE_BY_HAN.search(folded):
         layout = []
@@ -164,13 +187,8 @@ def _is_power_of_ten(value: Decimal) -> bool:
     return sign == 0 and digits[:significant] == (1,) and exponent + len(digits) - significant >= 0
 
 
-# Characters that are no combining mark: everything before U+0300, CJK punctuation (up to
-# U+3029), ideographs and full-width forms. Most numbers stand between them.
-_NO_MARKS = re.compile("[\x00-\u02ff\u3000-\u3029\u4e00-\u9fff\uff00-\uffef]*")
-
-
 def _is_mark(ch: str) -> bool:
-    return ch != "" and not _NO_MARKS.fullmatch(ch) and unicodedata.category(ch) in _MARKS
+    return ch != "" and unicodedata.category(ch) in _MARKS
 
 
 class _Scanner:
@@ -178,7 +196,8 @@ class _Scanner:
 
     def __init__(self, source: str, language: str | None, lex: Lexicon) -> None:
         self.source = source
-        self.text, self.index = compact(source)
+        self.unusual = not source.isascii() and _UNUSUAL.search(source) is not None
+        self.text, self.index = compact(source, self.unusual)
         self.language = language or ""
         self.lex = lex
         self.p = compiled_patterns(lex)
@@ -515,10 +534,10 @@ class _Scanner:
         right before it on a digit (1<U+0301>00亿: one number with an accent, not 1 and 00亿).
         Such a number has no reading a reader would agree on, so it is no fact, nor are its
         pieces. Marks after a letter (ரூ, é) belong to that letter."""
+        if not self.unusual:
+            return False  # the text holds no mark at all: the common case
         text, start, end = self.text, match.start(), match.end()
-        after, before = text[end : end + 1], text[start - 1 : start] if start else ""
-        if _NO_MARKS.fullmatch(after + before):
-            return False  # the common case: ASCII, Chinese characters and punctuation around it
+        after = text[end : end + 1]
         if _is_mark(after):
             return True
         base = start
@@ -603,14 +622,17 @@ class NumberMention:
 def find_numbers(text: str, lexicon: Lexicon | None = None) -> list[NumberMention]:
     """Every number of ``text`` (Arabic, Chinese, English words, with scale words), facts or
     not; a number whose value a float cannot hold is none."""
-    scanner = _Scanner(text, None, lexicon or load_lexicon())
+    return _without_overflow(_numbers, text, lexicon or load_lexicon())
+
+
+def _numbers(text: str, lexicon: Lexicon) -> list[NumberMention]:
+    scanner = _Scanner(text, None, lexicon)
     found = []
-    with decimal.localcontext(_NO_TRAPS):
-        for match in scanner.numbers():
-            amount = None if scanner.marked(match) else scanner.amount_at(match, money_prefix=False)
-            if amount is not None and representable(amount.value):
-                start, end = scanner.to_source(amount.start, amount.end)
-                found.append(NumberMention(amount.value, text[start:end], start, end))
+    for match in scanner.numbers():
+        amount = None if scanner.marked(match) else scanner.amount_at(match, money_prefix=False)
+        if amount is not None and representable(amount.value):
+            start, end = scanner.to_source(amount.start, amount.end)
+            found.append(NumberMention(amount.value, text[start:end], start, end))
     return found
 
 
@@ -618,11 +640,19 @@ def extract_facts(text: str, language: str | None = None, lexicon: Lexicon | Non
     """All numeric facts of ``text`` in reading order, spans into ``text`` itself."""
     if not text:
         return []
-    with decimal.localcontext(_NO_TRAPS):
-        return _Scanner(text, language, lexicon or load_lexicon()).scan()
+    return _without_overflow(lambda t, lex: _Scanner(t, language, lex).scan(), text, lexicon or load_lexicon())
 
 
-# Decimal's default context without traps, for all arithmetic of the engine: a value past
-# Decimal's own range (a megabyte of digits) becomes Infinity instead of raising, and
-# ``representable`` refuses it.
-_NO_TRAPS = decimal.Context(traps=[])
+def _without_overflow(read: Callable[[str, Lexicon], _T], text: str, lexicon: Lexicon) -> _T:
+    """``read(text, lexicon)``; read again without decimal traps if a numeral is past
+    Decimal's own range (a megabyte of digits): its value becomes Infinity instead of an
+    exception, and ``representable`` refuses it. Ordinary texts are read once."""
+    try:
+        return read(text, lexicon)
+    except decimal.DecimalException:
+        with decimal.localcontext(_NO_TRAPS):
+            return read(text, lexicon)
+
+
+_NO_TRAPS = decimal.Context(traps=[])  # Decimal's default context, without traps
+_T = TypeVar("_T")

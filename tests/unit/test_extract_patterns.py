@@ -6,6 +6,8 @@ from __future__ import annotations
 import platform
 import re
 import re._parser as sre_parse
+import sys
+import unicodedata
 
 import pytest
 
@@ -70,3 +72,14 @@ def test_no_possessive_repeats_or_atomic_groups():
     for pattern in found:
         used = _constructs(sre_parse.parse(pattern.pattern, pattern.flags))
         assert not used & {"POSSESSIVE_REPEAT", "ATOMIC_GROUP"}, pattern.pattern[:200]
+
+
+
+def test_the_invisible_characters_are_unicodes_format_characters():
+    """``engine._INVISIBLE`` lists category Cf of Unicode 14 by hand (no table built at import)."""
+    listed = {chr(c) for c in range(sys.maxunicode + 1) if engine._INVISIBLE.fullmatch(chr(c))}
+    format_characters = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"}
+    assert listed <= format_characters  # nothing visible is dropped
+    if unicodedata.unidata_version == "14.0.0":  # Python 3.11
+        assert listed == format_characters
+    assert all(engine._UNUSUAL.match(ch) for ch in listed)  # the pre-check sees every one
