@@ -289,7 +289,7 @@ _NO_CUES = _WindowCues([])
 
 class TextContext:
     """What every fact of one text reads around itself (clause breaks, cue words, years),
-    found once per text or per sentence and then looked up by bisection.
+    found once per sentence or clause and then looked up by bisection.
 
     Reading them again for every fact (from the sentence start, over the whole sentence,
     against every other fact) made a long sentence with many facts cost quadratic or

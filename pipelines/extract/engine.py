@@ -7,9 +7,14 @@ GUIDELINES.md defines it. Context words (qualifier, category, year, sentence) ar
 
 A number becomes a fact only when a unit says what it counts: a currency, a percent
 sign or word, 成, 倍/x, or a head-count noun. Bare numbers, years, dates, model names
-(H20), ordinals (第二), citation markers ([13]) and vague amounts (数十亿) never do.
+(H20), ordinals (第二), citation markers ([13]) and vague amounts (数十亿) never do, nor
+does a value that a float cannot hold (10^400) or a number with a combining mark on one
+of its digits. A range needs two numbers of one kind: 增长5%至50亿美元 is two facts.
 
 The engine is pure: a string in, frozen ``Fact`` records out, spans into that string.
+Its time is linear in the text (tests/unit/test_extract_growth.py): what a fact reads
+around itself is found once per sentence or clause (``context.TextContext``), and a fact
+keeps at most MAX_SENTENCE_CHARS of its sentence.
 """
 
 from __future__ import annotations
@@ -258,7 +263,8 @@ class _Scanner:
 
     # -- units -------------------------------------------------------------------------
     def currency_prefix(self, start: int) -> tuple[str, int] | None:
-        head = self.text[max(0, start - 16) : start]
+        # Not from text that the previous fact took (0人民币0 is one amount, not two).
+        head = self.text[max(self.consumed, start - 16) : start]
         stripped = head.rstrip(" ")
         if len(head) - len(stripped) > 1:
             return None

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import threading
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.extract.engine import extract_facts
+from pipelines.extract.engine import MAX_SENTENCE_CHARS, extract_facts
 
 # Characters the engine reacts to, mixed with arbitrary text.
 ALPHABET = st.sampled_from(list("0123456789.,-%~ 至到约近超过亿万千百十一二三四五六七八九两成倍元美韩人名个员工$¥€xkmbn")
-                           + ["billion", " million", "percent", "US$", "人民币", "岗位", "between ", " and "])
+                           + ["billion", " million", "percent", "US$", "人民币", "岗位", "between ", " and ",
+                              "\u200b", "\u0301", "−", "分之", "fell ", " to ", "增长", "。"])
 TEXT = st.one_of(st.text(max_size=200), st.lists(ALPHABET, max_size=40).map("".join))
 
 
@@ -23,13 +25,15 @@ def test_spans_are_exact_and_output_deterministic(text):
     for fact in facts:
         assert text[fact.start_char : fact.end_char] == fact.text
         assert fact.value_high >= fact.value
+        assert math.isfinite(float(fact.value)) and math.isfinite(float(fact.value_high))
+        assert len(fact.sentence) <= MAX_SENTENCE_CHARS and fact.sentence in text
         assert fact.text.strip() == fact.text and fact.text
     assert facts == extract_facts(text)
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(max_size=300))
-def test_facts_do_not_overlap(text):
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_facts_do_not_overlap(text):  # 0人民币0 once gave 0人民币 and 人民币0
     facts = extract_facts(text)
     for earlier, later in zip(facts, facts[1:], strict=False):
         assert earlier.end_char <= later.start_char
