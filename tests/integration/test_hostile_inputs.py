@@ -67,7 +67,7 @@ def make_hostile_folder(root: Path) -> dict[str, str]:
         (folder / name).write_text(text, "utf-8")
     (folder / "invalid_byte.txt").write_bytes(("字节\n\n" + ARTICLE * 150).encode() + b"\xff" + ARTICLE.encode())
     (folder / "utf16_nobom.txt").write_bytes(("编码\n\n" + ARTICLE).encode("utf-16-le"))
-    (folder / "too_big.txt").write_text("大\n\n" + ARTICLE * (MAX_FILE_BYTES // len(ARTICLE.encode())), "utf-8")
+    (folder / "too_big.txt").write_text("大\n\n" + ARTICLE * (MAX_FILE_BYTES // len(ARTICLE.encode()) + 10), "utf-8")
     (folder / os.fsdecode(b"\xb2\xe2\xca\xd4.txt")).write_text(ARTICLE, "utf-8")  # GBK bytes for 测试
     (folder / "secret_link.txt").symlink_to(outside / "secret.txt")
     (folder / "zero_link.txt").symlink_to("/dev/zero")
