@@ -15,6 +15,7 @@ import polars as pl
 from pipelines.checks import frame_table, run_failure, schema_metadata
 from pipelines.hops import process_files, publishable, unchanged_files
 from pipelines.resources import SeedFolder, WarehouseFile
+from pipelines.schema.ddl import table_metadata
 from pipelines.schema.tables import Documents, NumericFacts, Quarantine
 from pipelines.version import pipeline_version
 from pipelines.warehouse.publish import PublishError, check_tables, checked_table, publish_warehouse, sql_summaries
@@ -26,7 +27,7 @@ _SUMMARY_TABLE = {name: checked_table(sql) for name, sql in sql_summaries().item
 
 
 def _table_spec(model, deps: list[str], description: str) -> dg.AssetSpec:
-    table = model.get_metadata()[model.__name__]["dataframe"]["table"]
+    table = table_metadata(model)["table"]
     return dg.AssetSpec(
         table, group_name="warehouse", kinds={"duckdb"}, deps=deps, description=description, owners=["team:chipfacts"],
         metadata={**schema_metadata(model), "dagster/table_name": f"warehouse.main.{table}"},

@@ -34,6 +34,7 @@ from pipelines.schema.ddl import SQL_DIR, create_schema
 from pipelines.spans import find_span_mismatches, mismatch_frame
 from pipelines.warehouse.published import (
     DEFAULT_LOCK_WAIT_SECONDS,
+    OTHER_SCHEMA,
     open_published,
     previous_detections,
     published_documents,
@@ -182,7 +183,7 @@ def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataF
                     "JOIN documents d USING (doc_id)")
         con.execute(f"INSERT INTO quarantine BY NAME SELECT q.* FROM published.quarantine q JOIN _carry {key}")
         found = con.execute("SELECT source_file FROM documents UNION SELECT source_file FROM quarantine").fetchall()
-    except (duckdb.CatalogException, duckdb.BinderException):
+    except OTHER_SCHEMA:
         # A warehouse of another schema: nothing is carried over, everything is made again.
         for table in ("numeric_facts", "documents", "quarantine"):
             con.execute(f"DELETE FROM {table}")

@@ -29,6 +29,8 @@ T = TypeVar("T")
 
 # DuckDB: 'Could not set lock on file "...": Conflicting lock is held in /usr/bin/python3 (PID 42) by user x.'
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+# What DuckDB raises when the published tables are of another schema (an older release).
+OTHER_SCHEMA = (duckdb.CatalogException, duckdb.BinderException)
 
 
 class WarehouseUnavailable(RuntimeError):
@@ -119,7 +121,7 @@ def read_published(path: Path, version: str, lock_wait_seconds: float = DEFAULT_
                 "WHERE pipeline_version = ? AND content_sha256 IS NOT NULL",
                 [version, version],
             )
-        except (duckdb.CatalogException, duckdb.BinderException) as exc:
+        except OTHER_SCHEMA as exc:
             # Tables of another schema: their rows cannot be reused, every file is made again.
             return PublishedState(hashes={},
                                   note=f"the published warehouse has another schema ({exc}); every file is processed again")
@@ -130,7 +132,7 @@ def published_documents(con: duckdb.DuckDBPyConnection) -> set[str]:
     """source_file of every document the published warehouse holds (empty for another schema)."""
     try:
         return {row[0] for row in con.execute("SELECT source_file FROM documents").fetchall()}
-    except (duckdb.CatalogException, duckdb.BinderException):
+    except OTHER_SCHEMA:
         return set()
 
 
@@ -138,5 +140,5 @@ def previous_detections(con: duckdb.DuckDBPyConnection) -> pl.DataFrame | None:
     """The published quarantine, so that a failure seen before keeps its first detected_at."""
     try:
         return query_frame(con, "SELECT source_file, content_sha256, stage, reason, detected_at FROM quarantine")
-    except (duckdb.CatalogException, duckdb.BinderException):
+    except OTHER_SCHEMA:
         return None
