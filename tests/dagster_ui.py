@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.readme import readme_command
+from tests.readme import readme_command, user_env
 
 REPOSITORIES = "{ repositoriesOrError { ... on RepositoryConnection { nodes { name location { name } } } } }"
 ASSET_KEYS = "{ assetNodes { assetKey { path } } }"
@@ -120,9 +120,8 @@ def dagster_dev(folder: Path, **env: str) -> Iterator[DagsterDev]:
     port = free_port()
     log = folder / "dagster_dev.log"
     command = f"{readme_command('ui')} -h 127.0.0.1 -p {port}"
-    environment = {k: v for k, v in os.environ.items() if k not in ("SEEDS_DIR", "DUCKDB_PATH", "DAGSTER_HOME")}
     with log.open("w") as out:
-        process = subprocess.Popen(["bash", "-c", command], cwd=folder, env={**environment, **env},
+        process = subprocess.Popen(["bash", "-c", command], cwd=folder, env=user_env(**env),
                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_for_server(port, process, log)

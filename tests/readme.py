@@ -52,8 +52,13 @@ def sandbox(folder: Path) -> Path:
     return folder
 
 
+def user_env(**env: str) -> dict[str, str]:
+    """This process's environment without the project's paths (a user's shell sets its own), plus ``env``."""
+    kept = {k: v for k, v in os.environ.items() if k not in ("SEEDS_DIR", "DUCKDB_PATH", "DAGSTER_HOME")}
+    return {**kept, **env}
+
+
 def run_in(folder: Path, command: str, timeout: float = 300, **env: str) -> subprocess.CompletedProcess:
     """``command`` through bash in ``folder``, as a user would type it there."""
-    environment = {k: v for k, v in os.environ.items() if k not in ("SEEDS_DIR", "DUCKDB_PATH", "DAGSTER_HOME")}
-    return subprocess.run(["bash", "-c", command], cwd=folder, env={**environment, **env}, capture_output=True,
+    return subprocess.run(["bash", "-c", command], cwd=folder, env=user_env(**env), capture_output=True,
                           text=True, timeout=timeout)

@@ -22,7 +22,6 @@ import argparse
 import logging
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +31,7 @@ from pathlib import Path
 
 from tests.dagster_ui import dagster_dev
 from tests.integration.reingest_helpers import Pipeline, make_folder
-from tests.readme import readme_command, sandbox
+from tests.readme import readme_command, run_in, sandbox
 
 CLI_COMMAND = "build-seeds"  # the README's build command, pointed at the benchmark folder by SEEDS_DIR
 
@@ -49,10 +48,8 @@ def timed(action: Callable[[], object]) -> float:
 
 
 def cli_run(checkout: Path, folder: Path, db: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("SEEDS_DIR", "DUCKDB_PATH", "DAGSTER_HOME")}
-    env.update(SEEDS_DIR=str(folder), DUCKDB_PATH=str(db))  # RUN_EXECUTOR passes through
-    run = subprocess.run(["bash", "-c", readme_command(CLI_COMMAND)], cwd=checkout, env=env, capture_output=True,
-                         text=True, timeout=600)
+    run = run_in(checkout, readme_command(CLI_COMMAND), timeout=600, SEEDS_DIR=str(folder),
+                 DUCKDB_PATH=str(db))  # RUN_EXECUTOR passes through
     if run.returncode != 0:
         raise RuntimeError(f"the CLI run failed:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
 
