@@ -1,4 +1,4 @@
-"""What the words around a number say about it: sentence, qualifier, category, year.
+"""What the words around a number say about it: sentence, qualifier, metric, year.
 
 Belongs here: reading context around a span that the engine has already found. Not
 here: finding numbers or deciding their kind (``engine.py``). All cue words come from
@@ -34,7 +34,9 @@ _LATIN = re.compile(r"[A-Za-z]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _LATIN_PHRASE = re.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+)*")
 _ABBREVIATION_RUN = re.compile(r"[A-Za-z.]+$")
-_YEAR = re.compile(r"(?<![\dA-Za-z])(?<!\d[.,])((?:19|20)\d{2})(?![\d%])")
+# A year: 2025, FY2024; 11年 is 2011 (two digits glued to 年, not 11年来 "for 11 years").
+_YEAR = re.compile(r"(?:(?<![\dA-Za-z])|(?<=FY))(?<!\d[.,])((?:19|20)\d{2})(?![\d%])"
+                   r"|(?<![\d.,])(\d{2})(?=年(?![来內内间後后前半多度]))")
 
 
 @dataclass(frozen=True)
@@ -156,16 +158,17 @@ class _CueMatcher:
     chinese: re.Pattern[str]  # non-Latin cues: a plain alternation the regex engine scans quickly
     latin_words: int  # the most words in one Latin cue ("year over year" = 3)
     phrase_heads: frozenset[str]  # first words of the Latin cues of several words
-    category_of: dict[str, str]  # lower-cased cue word -> category
-    order: dict[str, int]  # category -> rank for ties (listed first wins)
-    blockers: dict[str, re.Pattern[str]]  # category -> words that may not follow its cue
-    needs_also: dict[str, str]  # category -> category whose cue must also be in the sentence
+    metric_of: dict[str, str]  # lower-cased cue word -> metric
+    order: dict[str, int]  # metric -> rank for ties (listed first wins)
+    blockers: dict[str, re.Pattern[str]]  # metric -> words that may not follow its cue
+    needs_also: dict[str, str]  # metric -> metric whose cue must also be in the sentence
     clause_only: bool  # no fallback to cues elsewhere in the sentence
+    prefer_in_clause: tuple[str, ...]  # among these metrics, the first whose cue is in the clause wins
 
     def matches(self, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, str]]:
         """(start, end, cue) of every cue in text[lo:hi], longest first where they overlap."""
         for match in self.chinese.finditer(text, lo, hi):
-            yield match.start(), match.end(), match.group()
+            yield match.start(), match.end(), match.group().lower()
         # Latin cues by dictionary over the words, so that hundreds of cues cost one scan.
         lowered = text[lo:hi].lower()
         if len(lowered) != hi - lo:  # a letter whose lower case is longer (İ): offsets kept, case left
@@ -178,41 +181,50 @@ class _CueMatcher:
             if lowered[start:end] in self.phrase_heads:  # a cue of several words may start here
                 for n in range(min(self.latin_words, len(words) - i), 0, -1):
                     end = words[i + n - 1][1]
-                    if lowered[start:end] in self.category_of:
+                    if lowered[start:end] in self.metric_of:
                         break
             cue = lowered[start:end]
-            if cue in self.category_of:
+            if cue in self.metric_of:
                 yield lo + start, lo + end, cue
             i += n
 
 
-@functools.cache
-def _cue_matcher(lexicon: Lexicon, kind: str) -> _CueMatcher | None:
-    spec = lexicon.categories[kind]
-    if not spec["cues"]:
-        return None
-    category_of: dict[str, str] = {}
-    for category, words in spec["cues"].items():
+def build_cue_matcher(cues: dict[str, list[str]], blockers: dict[str, list[str]] | None = None,
+                      needs_also: dict[str, str] | None = None, clause_only: bool = False,
+                      prefer_in_clause: tuple[str, ...] = ()) -> _CueMatcher:
+    """One matcher for cue words that each name a label (a metric, a topic)."""
+    metric_of: dict[str, str] = {}
+    for label, words in cues.items():
         for word in words:
-            category_of.setdefault(word.lower(), category)
+            metric_of.setdefault(word.lower(), label)
     # Words of Latin letters go through the word dictionary; everything else (Chinese, and
     # signs such as "/kg") through one regular expression.
-    latin = [w for w in category_of if _LATIN_PHRASE.fullmatch(w)]
-    other = [w for w in category_of if not _LATIN_PHRASE.fullmatch(w)]
+    latin = [w for w in metric_of if _LATIN_PHRASE.fullmatch(w)]
+    other = [w for w in metric_of if not _LATIN_PHRASE.fullmatch(w)]
     return _CueMatcher(
-        chinese=re.compile(alternation(other)),
+        chinese=re.compile(alternation(other), re.IGNORECASE),
         latin_words=max((len(_LATIN_WORD.findall(w)) for w in latin), default=0),
         phrase_heads=frozenset(_LATIN_WORD.findall(w)[0] for w in latin if len(_LATIN_WORD.findall(w)) > 1),
-        category_of=category_of,
-        order={category: i for i, category in enumerate(spec["cues"])},
-        blockers={c: compile_words(w, anchored="start") for c, w in spec["not_followed_by"].items()},
-        needs_also=spec["needs_also"],
-        clause_only=spec["clause_only"],
+        metric_of=metric_of,
+        order={label: i for i, label in enumerate(cues)},
+        blockers={c: compile_words(w, anchored="start") for c, w in (blockers or {}).items()},
+        needs_also=dict(needs_also or {}),
+        clause_only=clause_only,
+        prefer_in_clause=tuple(prefer_in_clause),
     )
 
 
-# A cue found in the text: (start, end, tie, category), tie = (-length, rank of the
-# category): on equal distance the longer cue, then the category listed first, wins.
+@functools.cache
+def _cue_matcher(lexicon: Lexicon, kind: str) -> _CueMatcher | None:
+    spec = lexicon.metrics[kind]
+    if not spec["cues"]:
+        return None
+    return build_cue_matcher(spec["cues"], spec["not_followed_by"], spec["needs_also"], spec["clause_only"],
+                             tuple(spec["prefer_in_clause"]))
+
+
+# A cue found in the text: (start, end, tie, metric), tie = (-length, rank of the
+# metric): on equal distance the longer cue, then the metric listed first, wins.
 # Plain tuples: thousands are made per long text.
 _Cue = tuple[int, int, tuple[int, int], str]
 
@@ -304,11 +316,12 @@ class TextContext:
         self._years: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
         self._cues: dict[tuple[str, int, int], _WindowCues] = {}
         self._present: dict[tuple[str, int, int], set[str]] = {}
+        self._relative: dict[tuple[int, int], list[tuple[int, int]]] = {}
 
-    # -- category ------------------------------------------------------------------------
+    # -- metric --------------------------------------------------------------------------
     def cues_in(self, kind: str, cues: _CueMatcher, window: tuple[int, int], sentence: tuple[int, int]) -> _WindowCues:
         """The cues of ``kind`` in a clause or sentence (``window``) that may count for a
-        quantity, found once: a cue whose category needs another category's cue in the
+        quantity, found once: a cue whose metric needs another metric's cue in the
         sentence (``needs_also``) counts only with it, and a cue followed by one of its
         blockers (growth "rose to" 60%: the level) does not count."""
         key = (kind, *window)
@@ -316,24 +329,24 @@ class TextContext:
         if found is None:
             text, usable = self.text, []
             for cue_start, cue_end, cue in cues.matches(text, *window):
-                category = cues.category_of[cue]
-                required = cues.needs_also.get(category)
-                if required is not None and required not in self.categories_in(kind, cues, sentence):
+                metric = cues.metric_of[cue]
+                required = cues.needs_also.get(metric)
+                if required is not None and required not in self.metrics_in(kind, cues, sentence):
                     continue
-                blocker = cues.blockers.get(category)
+                blocker = cues.blockers.get(metric)
                 if blocker is not None and blocker.match(text, _skip_spaces(text, cue_end)):
                     continue
-                usable.append((cue_start, cue_end, (cue_start - cue_end, cues.order[category]), category))
+                usable.append((cue_start, cue_end, (cue_start - cue_end, cues.order[metric]), metric))
             found = self._cues[key] = _WindowCues(usable) if usable else _NO_CUES
         return found
 
-    def categories_in(self, kind: str, cues: _CueMatcher, sentence: tuple[int, int]) -> set[str]:
-        """The categories whose cues the sentence holds, read once, and only for a cue whose
-        category needs another one's cue in the sentence (``needs_also``)."""
+    def metrics_in(self, kind: str, cues: _CueMatcher, sentence: tuple[int, int]) -> set[str]:
+        """The metrics whose cues the sentence holds, read once, and only for a cue whose
+        metric needs another one's cue in the sentence (``needs_also``)."""
         key = (kind, *sentence)
         found = self._present.get(key)
         if found is None:
-            found = self._present[key] = {cues.category_of[cue] for _, _, cue in cues.matches(self.text, *sentence)}
+            found = self._present[key] = {cues.metric_of[cue] for _, _, cue in cues.matches(self.text, *sentence)}
         return found
 
     def clause(self, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:
@@ -346,10 +359,23 @@ class TextContext:
         j = bisect.bisect_left(breaks, end, i)
         return lo, (breaks[j] if j < len(breaks) else sentence[1])
 
-    def category(self, start: int, end: int, kind: str, sentence: tuple[int, int],
-                 others: list[tuple[int, int]]) -> str:
-        """The category whose cue stands nearest the quantity in its clause (either side), else
-        the nearest cue before it in its sentence; the kind's default when neither has one.
+    def clauses_before(self, sentence: tuple[int, int], clause_start: int) -> Iterator[tuple[int, int]]:
+        """The clauses of the sentence before the one starting at ``clause_start``, nearest first."""
+        breaks = self._breaks[sentence]  # read by ``clause`` first
+        i = bisect.bisect_left(breaks, clause_start - 1) - 1
+        hi = clause_start - 1
+        while hi > sentence[0]:
+            lo = breaks[i] + 1 if i >= 0 else sentence[0]
+            if lo < hi:
+                yield lo, hi
+            hi, i = lo - 1, i - 1
+
+    def metric(self, start: int, end: int, kind: str, sentence: tuple[int, int],
+               others: list[tuple[int, int]], inside: tuple[int, int] | None = None) -> tuple[str, tuple[int, int] | None]:
+        """The metric of the quantity at [start, end) and the cue that chose it (None: the
+        kind's default). The metric whose cue stands nearest the quantity in its clause (either
+        side) wins, else the nearest cue before it in its sentence; a cue ``inside`` the
+        quantity's own span (its head-count noun) counts only when its clause holds no other.
 
         In the sentence, a cue with another quantity of the kind (``others``, sorted spans)
         between it and this one belongs to that other quantity; cues after the quantity in
@@ -357,14 +383,31 @@ class TextContext:
         cues = _cue_matcher(self.lexicon, kind)
         if cues is not None:
             clause = self.clause(sentence, start, end)
-            cue = self.cues_in(kind, cues, clause, sentence).nearest(clause, (start, end))
+            found = self.cues_in(kind, cues, clause, sentence)
+            cue = found.nearest(clause, (start, end))
+            if cue is None and inside is not None:
+                cue = found.nearest(inside, (inside[0], inside[0]))  # the noun inside the span
             if cue is None and not cues.clause_only:
                 # A cue before another quantity of the kind that lies wholly before this one is that one's.
                 cue = self.cues_in(kind, cues, sentence, sentence).nearest(
                     sentence, (start, end), after=False, claimed_until=_last_start_before(others, start))
             if cue is not None:
-                return cue[3]
-        return self.lexicon.categories[kind]["default"]
+                if cue[3] in cues.prefer_in_clause:
+                    cue = self.preferred(cues, found, cue)
+                return cue[3], (cue[0], cue[1])
+        return self.lexicon.metrics[kind]["default"], None
+
+    @staticmethod
+    def preferred(cues: _CueMatcher, found: _WindowCues, chosen: _Cue) -> _Cue:
+        """Of the clause's cues whose metrics are in ``prefer_in_clause``, one of the metric
+        listed first (the nearest to ``chosen`` on a tie): "relying on Chinese supply chains for
+        70%" is dependence, not supply."""
+        rank = {metric: i for i, metric in enumerate(cues.prefer_in_clause)}
+        best = chosen
+        for cue in found.cues:
+            if cue[3] in rank and (rank[cue[3]], abs(cue[0] - chosen[0])) < (rank[best[3]], abs(best[0] - chosen[0])):
+                best = cue
+        return best
 
     # -- year ----------------------------------------------------------------------------
     def year(self, sentence: tuple[int, int], start: int) -> int | None:
@@ -389,8 +432,18 @@ class TextContext:
             if i >= 0 and self.taken[i][1] > match.start():
                 continue  # inside a fact
             positions.append(match.start())
-            values.append(int(match.group(1)))
+            values.append(int(match.group(1)) if match.group(1) else 2000 + int(match.group(2)))
         return positions, values
+
+    def relative_year(self, sentence: tuple[int, int], start: int) -> int | None:
+        """The offset of the relative year (去年 -1, this year 0) named in the sentence nearest
+        to ``start``, if any."""
+        found = self._relative.get(sentence)
+        if found is None:
+            found = self._relative[sentence] = [
+                (m.start(), self.lexicon.relative_years[m.group().lower()])
+                for m in _relative_year_pattern(self.lexicon).finditer(self.text, *sentence)]
+        return min(found, key=lambda f: abs(f[0] - start))[1] if found else None
 
 
 def _skip_spaces(text: str, pos: int) -> int:
@@ -405,6 +458,11 @@ def _last_start_before(spans: list[tuple[int, int]], pos: int) -> int:
     while i >= 0 and spans[i][1] > pos:
         i -= 1
     return spans[i][0] if i >= 0 else -1
+
+
+@functools.cache
+def _relative_year_pattern(lexicon: Lexicon) -> re.Pattern[str]:
+    return compile_words(list(lexicon.relative_years), anchored="start")
 
 
 @functools.cache

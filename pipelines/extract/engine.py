@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from pipelines.extract import context
+from pipelines.extract.about import AboutReader, Subject
 from pipelines.extract.lexicon import Lexicon, load_lexicon
 from pipelines.extract.numerals import (
     fraction_denominator,
@@ -39,6 +40,7 @@ from pipelines.extract.numerals import (
     representable,
 )
 from pipelines.extract.patterns import compiled_patterns
+from pipelines.vocabulary import category_of
 
 _ASCII_WORD_CHAR = re.compile(r"[A-Za-z0-9]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
@@ -92,13 +94,23 @@ class Fact:
     value: Decimal
     value_high: Decimal
     unit: str
-    category: str
+    category: str  # the roll-up of ``metric`` (vocabulary.category_of)
     qualifier: str
     year: int | None
     text: str
     start_char: int
     end_char: int
     sentence: str
+    metric: str
+    subject: str | None = None
+    topic: str | None = None
+    # The evidence: the words that named the subject and chose the metric, spans of the source.
+    subject_text: str | None = None
+    subject_start: int | None = None
+    subject_end: int | None = None
+    metric_cue: str | None = None
+    metric_cue_start: int | None = None
+    metric_cue_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -199,8 +211,9 @@ def _is_mark(ch: str) -> bool:
 class _Scanner:
     """Scans the compacted text of one document; facts are mapped back to ``source``."""
 
-    def __init__(self, source: str, language: str | None, lex: Lexicon) -> None:
+    def __init__(self, source: str, language: str | None, lex: Lexicon, reference_year: int | None = None) -> None:
         self.source = source
+        self.reference_year = reference_year  # the publication year: resolves 去年, this year
         self.unusual = not source.isascii() and _UNUSUAL.search(source) is not None
         self.text, self.index = compact(source, self.unusual)
         self.language = language or ""
@@ -574,7 +587,9 @@ class _Scanner:
         spans_of_kind: dict[str, list[tuple[int, int]]] = {}
         for d in drafts:
             spans_of_kind.setdefault(d.quantity_kind, []).append((d.start, d.end))
+        about = AboutReader(self.text, self.lex, around, self.sentences)
         facts: list[Fact] = []
+        cues: list[tuple[int, int] | None] = []  # the metric cue of each fact, in scanned-text offsets
         for i, d in enumerate(drafts):
             # The sentence around the quantity; a quantity never straddles two of them.
             first, last = self.sentences.around(d.start), self.sentences.around(d.end - 1)
@@ -583,25 +598,69 @@ class _Scanner:
             if previous and previous.quantity_kind == d.quantity_kind and context.is_restatement(
                 self.text, previous.end, d.phrase_start, self.lex
             ):
-                category = facts[-1].category  # 1万亿韩元（约合人民币54.5亿元）: the same amount again
-            else:
-                # Its own span never lies between a cue and itself, so all spans of its kind serve.
-                category = around.category(d.phrase_start, d.end, d.quantity_kind, sentence,
-                                           spans_of_kind[d.quantity_kind])
-            start, end = self.to_source(d.start, d.end)
-            if sentence[1] - sentence[0] <= MAX_SENTENCE_CHARS:
-                s_lo, s_hi = context.trimmed(self.text, *sentence)
-            else:
-                s_lo, s_hi = self.long_sentence_shown(sentence, d.start, d.end)
-            s_lo, s_hi = self.to_source(s_lo, s_hi) if s_hi > s_lo else (start, end)
-            if s_hi - s_lo > MAX_SENTENCE_CHARS:  # characters dropped by ``compact`` lie inside
-                s_lo, s_hi = context.window(self.source, (s_lo, s_hi), (start, end), MAX_SENTENCE_CHARS)
-            facts.append(Fact(
-                quantity_kind=d.quantity_kind, value=d.value, value_high=d.value_high, unit=d.unit,
-                category=category, qualifier=d.qualifier, year=around.year(sentence, d.start),
-                text=self.source[start:end], start_char=start, end_char=end, sentence=self.source[s_lo:s_hi],
-            ))
+                # 1万亿韩元（约合人民币54.5亿元）: the same amount again, about the same thing.
+                facts.append(self.fact(d, sentence, facts[-1]))
+                cues.append(cues[-1])
+                continue
+            # Its own span never lies between a cue and itself, so all spans of its kind serve.
+            metric, cue = around.metric(d.phrase_start, d.end, d.quantity_kind, sentence,
+                                        spans_of_kind[d.quantity_kind], inside=(d.start, d.end))
+            if cue is None and self.lex.metrics[d.quantity_kind]["inherit_in_sentence"]:
+                j = self.previous_of_kind(drafts, i, sentence)
+                if j is not None:
+                    metric, cue = facts[j].metric, cues[j]  # 现在80%的产品用于国内，而五年前仅为40%
+            clause = around.clause(sentence, d.phrase_start, d.end)
+            subject = about.subject(sentence, clause, d.phrase_start)
+            topic = about.topic(sentence, clause, (d.start, d.end), subject)
+            about.topic_of_sentence.setdefault(sentence[0], topic)
+            year = around.year(sentence, d.start)
+            if year is None and self.reference_year is not None:
+                offset = around.relative_year(sentence, d.start)
+                year = None if offset is None else self.reference_year + offset
+            facts.append(self.fact(d, sentence, None, metric=metric, cue=cue, subject=subject,
+                                   topic=topic.name if topic else None, year=year))
+            cues.append(cue)
         return facts
+
+    @staticmethod
+    def previous_of_kind(drafts: list[_Draft], i: int, sentence: tuple[int, int]) -> int | None:
+        """The index of the last draft before ``i`` of the same kind in the same sentence."""
+        for j in range(i - 1, -1, -1):
+            if drafts[j].start < sentence[0]:
+                return None
+            if drafts[j].quantity_kind == drafts[i].quantity_kind:
+                return j
+        return None
+
+    def fact(self, d: _Draft, sentence: tuple[int, int], same_as: Fact | None, *, metric: str = "",
+             cue: tuple[int, int] | None = None, subject: Subject | None = None, topic: str | None = None,
+             year: int | None = None) -> Fact:
+        """The fact of a draft; ``same_as``: a restated amount, about what that fact is about."""
+        start, end = self.to_source(d.start, d.end)
+        if sentence[1] - sentence[0] <= MAX_SENTENCE_CHARS:
+            s_lo, s_hi = context.trimmed(self.text, *sentence)
+        else:
+            s_lo, s_hi = self.long_sentence_shown(sentence, d.start, d.end)
+        s_lo, s_hi = self.to_source(s_lo, s_hi) if s_hi > s_lo else (start, end)
+        if s_hi - s_lo > MAX_SENTENCE_CHARS:  # characters dropped by ``compact`` lie inside
+            s_lo, s_hi = context.window(self.source, (s_lo, s_hi), (start, end), MAX_SENTENCE_CHARS)
+        common = dict(quantity_kind=d.quantity_kind, value=d.value, value_high=d.value_high, unit=d.unit,
+                      qualifier=d.qualifier, text=self.source[start:end], start_char=start, end_char=end,
+                      sentence=self.source[s_lo:s_hi])
+        if same_as is not None:
+            return Fact(**common, category=same_as.category, year=same_as.year, metric=same_as.metric,
+                        subject=same_as.subject, topic=same_as.topic, subject_text=same_as.subject_text,
+                        subject_start=same_as.subject_start, subject_end=same_as.subject_end,
+                        metric_cue=same_as.metric_cue, metric_cue_start=same_as.metric_cue_start,
+                        metric_cue_end=same_as.metric_cue_end)
+        subject_span = self.to_source(subject.start, subject.end) if subject else (None, None)
+        cue_span = self.to_source(*cue) if cue else (None, None)
+        return Fact(**common, category=category_of(metric), year=year, metric=metric,
+                    subject=subject.name if subject else None, topic=topic,
+                    subject_text=self.source[subject_span[0] : subject_span[1]] if subject else None,
+                    subject_start=subject_span[0], subject_end=subject_span[1],
+                    metric_cue=self.source[cue_span[0] : cue_span[1]] if cue else None,
+                    metric_cue_start=cue_span[0], metric_cue_end=cue_span[1])
 
     def long_sentence_shown(self, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:
         """The part of a sentence longer than MAX_SENTENCE_CHARS that a fact at [start, end)
@@ -642,11 +701,15 @@ def _numbers(text: str, lexicon: Lexicon) -> list[NumberMention]:
     return found
 
 
-def extract_facts(text: str, language: str | None = None, lexicon: Lexicon | None = None) -> list[Fact]:
-    """All numeric facts of ``text`` in reading order, spans into ``text`` itself."""
+def extract_facts(text: str, language: str | None = None, lexicon: Lexicon | None = None,
+                  reference_year: int | None = None) -> list[Fact]:
+    """All numeric facts of ``text`` in reading order, spans into ``text`` itself, each with
+    what it is about; ``reference_year`` (the document's publication year) resolves
+    relative years (去年, this year)."""
     if not text:
         return []
-    return _without_overflow(lambda t, lex: _Scanner(t, language, lex).scan(), text, lexicon or load_lexicon())
+    return _without_overflow(lambda t, lex: _Scanner(t, language, lex, reference_year).scan(), text,
+                             lexicon or load_lexicon())
 
 
 def _without_overflow(read: Callable[[str, Lexicon], _T], text: str, lexicon: Lexicon) -> _T:

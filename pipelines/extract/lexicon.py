@@ -17,8 +17,10 @@ from typing import Any
 import opencc
 import yaml
 
+from pipelines.vocabulary import TOPICS, metrics_of
+
 _LEXICON_PACKAGE = "pipelines.extract.lexicons"
-_LEXICON_FILES = ("scales", "numbers", "currencies", "kinds", "qualifiers", "categories", "context")
+_LEXICON_FILES = ("scales", "numbers", "currencies", "kinds", "qualifiers", "metrics", "topics", "context")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # One converter per direction; Taiwan and Hong Kong forms differ in a few characters.
 _CONVERTERS = tuple(opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk", "t2s"))
@@ -40,6 +42,11 @@ def script_variants(word: str) -> list[str]:
         if converted not in variants:
             variants.append(converted)
     return variants
+
+
+def to_simplified(word: str) -> str:
+    """The word in Simplified Chinese (unchanged if it has no Chinese characters)."""
+    return _CONVERTERS[-1].convert(word) if _CJK.search(word) else word
 
 
 def expand_scripts(words: list[str]) -> list[str]:
@@ -161,14 +168,20 @@ class Lexicon:
     qualifier_before: dict[str, str]  # cue (lower-cased) -> qualifier
     qualifier_after: dict[str, str]
     bridges: tuple[str, ...]
-    categories: dict[str, dict[str, Any]]  # kind -> {"default": str, "cues": {category: [words]}}
+    metrics: dict[str, dict[str, Any]]  # kind -> {"default": str, "cues": {metric: [words]}, ...}
     restatement_links: tuple[str, ...]
     ordinal_before: tuple[str, ...]
     year_before: tuple[str, ...]
     sentence_abbreviations: tuple[str, ...]
+    topics: dict[str, list[str]]  # topic (or "none") -> cue words, most specific first
+    relative_years: dict[str, int]  # 去年 -> -1 (lower-cased)
+    source_before: tuple[str, ...]
+    nobody_before: tuple[str, ...]
+    nobody_not_after: tuple[str, ...]
+    descriptors: tuple[str, ...]
 
-    def category_names(self, kind: str) -> list[str]:
-        spec = self.categories[kind]
+    def metric_names(self, kind: str) -> list[str]:
+        spec = self.metrics[kind]
         return list(dict.fromkeys([*spec["cues"], spec["default"]]))
 
 
@@ -199,13 +212,41 @@ def _number_table(data: dict[str, Any], key: str, where: str) -> dict[str, Decim
     return out
 
 
+def _topics(data: dict[str, Any]) -> dict[str, list[str]]:
+    topics = data.get("topics") or {}
+    for topic in topics:
+        if topic != "none" and topic not in TOPICS:
+            raise LexiconError(f"topics.yaml: '{topic}' is not a topic of the vocabulary")
+    return {topic: _words(topics, topic, "topics.yaml") for topic in topics}
+
+
+def _metric_spec(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """One kind's section of metrics.yaml, checked against the vocabulary's metrics."""
+    where = f"metrics.yaml {kind}"
+    allowed = set(metrics_of(kind))
+    cues = {metric: _words(spec["cues"], metric, where) for metric in spec["cues"]}
+    not_followed_by = {metric: _words(spec.get("not_followed_by", {}), metric, where)
+                       for metric in spec.get("not_followed_by", {})}
+    needs_also = dict(spec.get("needs_also") or {})
+    prefer = list(spec.get("prefer_in_clause") or [])
+    for metric in [*cues, *not_followed_by, *needs_also.values(), *prefer, spec["default"]]:
+        if metric not in allowed:
+            raise LexiconError(f"{where}: '{metric}' is not a {kind} metric of the vocabulary")
+    for metric in [*not_followed_by, *needs_also, *needs_also.values()]:
+        if metric not in cues:
+            raise LexiconError(f"{where}: '{metric}' has no cues")
+    return {"default": spec["default"], "cues": cues, "not_followed_by": not_followed_by, "needs_also": needs_also,
+            "clause_only": bool(spec.get("clause_only")), "prefer_in_clause": prefer,
+            "inherit_in_sentence": bool(spec.get("inherit_in_sentence"))}
+
+
 @functools.cache
 def load_lexicon() -> Lexicon:
     """Read and validate every lexicon file once per process."""
     files = {name: _read_yaml(name) for name in _LEXICON_FILES}
 
     scales, numbers, currencies, kinds = files["scales"], files["numbers"], files["currencies"], files["kinds"]
-    qualifiers, categories, context = files["qualifiers"], files["categories"], files["context"]
+    qualifiers, metrics, context = files["qualifiers"], files["metrics"], files["context"]
 
     currency_list: list[Currency] = []
     before: dict[str, str] = {}
@@ -239,24 +280,7 @@ def load_lexicon() -> Lexicon:
         for cue in _words(spec, "after", qualifier):
             qualifier_after[cue.lower()] = qualifier
 
-    category_table: dict[str, dict[str, Any]] = {}
-    categories = dict(categories)
-    categories_links = {"restatement_links": categories.pop("restatement_links", [])}
-    for kind, spec in categories.items():
-        cues = {category: _words(spec["cues"], category, f"categories.yaml {kind}") for category in spec["cues"]}
-        not_followed_by = {
-            category: _words(spec.get("not_followed_by", {}), category, f"categories.yaml {kind}")
-            for category in spec.get("not_followed_by", {})
-        }
-        for category in [*cues, *not_followed_by]:
-            if category not in cues:
-                raise LexiconError(f"categories.yaml {kind}: '{category}' has no cues")
-        needs_also = dict(spec.get("needs_also") or {})
-        for category, required in needs_also.items():
-            if category not in cues or required not in cues:
-                raise LexiconError(f"categories.yaml {kind}: needs_also {category} -> {required} names no cues")
-        category_table[kind] = {"default": spec["default"], "cues": cues, "not_followed_by": not_followed_by,
-                                "needs_also": needs_also, "clause_only": bool(spec.get("clause_only"))}
+    metric_table = {kind: _metric_spec(kind, spec) for kind, spec in metrics.items() if kind != "restatement_links"}
 
     yen = currencies.get("yen_sign", {})
     return Lexicon(
@@ -292,9 +316,16 @@ def load_lexicon() -> Lexicon:
         qualifier_before=qualifier_before,
         qualifier_after=qualifier_after,
         bridges=tuple(_words(qualifiers, "bridges", "qualifiers.yaml")),
-        categories=category_table,
-        restatement_links=tuple(_words(categories_links, "restatement_links", "categories.yaml")),
+        metrics=metric_table,
+        restatement_links=tuple(_words(metrics, "restatement_links", "metrics.yaml")),
         ordinal_before=tuple(_words(context, "ordinal_before", "context.yaml")),
         year_before=tuple(_words(context, "year_before", "context.yaml")),
         sentence_abbreviations=tuple(context.get("sentence_abbreviations", [])),
+        topics=_topics(files["topics"]),
+        relative_years={word.lower(): int(offset) for key, offset in (context.get("relative_years") or {}).items()
+                        for word in script_variants(str(key))},
+        source_before=tuple(_words(context["subject"], "source_before", "context.yaml subject")),
+        nobody_before=tuple(_words(context["subject"], "nobody_before", "context.yaml subject")),
+        nobody_not_after=tuple(_words(context["subject"], "nobody_not_after", "context.yaml subject")),
+        descriptors=tuple(_words(context["subject"], "descriptors", "context.yaml subject")),
     )
