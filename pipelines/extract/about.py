@@ -2,10 +2,10 @@
 fact is about").
 
 Belongs here: choosing, for a quantity the engine found, the entity mention that owns it
-and the topic cue that says what it is about, from the words of its clause, the earlier
-clauses of its sentence and the previous sentence of its paragraph. Not here: finding
-entity mentions (``entities.py``), metrics and years (``context.py``). All words come from
-the lexicons; offsets are in the text the engine scans.
+and the topic cue that says what it is about, from the words of its clause, the rest of its
+sentence and the previous sentence of its paragraph. Not here: finding entity mentions
+(``entities.py``), metrics and years (``context.py``). All words come from the lexicons
+(``context.yaml`` "subject", ``topics.yaml``); offsets are in the text the engine scans.
 """
 
 from __future__ import annotations
@@ -24,6 +24,12 @@ from pipelines.extract.lexicon import Lexicon, SuffixPattern, alternation, compi
 _HEADS = frozenset({"company", "organisation"})
 _PLACES = frozenset({"country", "region"})
 NO_TOPIC = "none"
+# What may open a clause before its grammatical subject: spaces, brackets, an article.
+_OPENING = re.compile(r"[\s(（\[【「“\"'-]*(?:the\s+|The\s+)?")
+# A line that goes on with the paragraph above it: a list item.
+_LIST_ITEM = re.compile(r"\s*\n\s*(?:[-*•·]|\d{1,2}[).、]|[(（]\d{1,2}[)）]|[①-⑳])")
+# What may join the entities of a list (字节跳动、腾讯等; South Korea and Japan).
+_LIST_JOINER = re.compile(r"[\s、，,/]*(?:和|与|及|以及|and|or)?[\s、，,]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class Subject:
     start: int  # the mention that named it
     end: int
     phrase_start: int  # where its phrase begins (a place and descriptors before a company)
+    is_place: bool
 
 
 @dataclass(frozen=True)
@@ -41,24 +48,35 @@ class Topic:
     end: int
 
 
+@dataclass(frozen=True)
+class _Patterns:
+    topics: context._CueMatcher
+    source: SuffixPattern  # words before a mention that make it a source
+    nobody: re.Pattern[str]  # world words: a quantity of no owner
+    currency_after: re.Pattern[str]  # a currency's name after a place: US dollars
+    descriptors: re.Pattern[str]  # words between a place and the company it describes
+    example_before: SuffixPattern
+    example_after: re.Pattern[str]
+    market_after: re.Pattern[str]
+    market_before: SuffixPattern
+    subset_before: re.Pattern[str]
+
+
 @functools.cache
 def _patterns(lexicon: Lexicon) -> _Patterns:
     return _Patterns(
         topics=context.build_cue_matcher(lexicon.topics),
         source=compile_words(list(lexicon.source_before), anchored="end"),
         nobody=compile_words(list(lexicon.nobody_before), anchored="start"),
-        nobody_not_after=compile_words(list(lexicon.nobody_not_after), anchored="end"),
+        currency_after=re.compile(rf"\s?(?:{alternation(list(lexicon.place_currency_after))})(?![A-Za-z])", re.IGNORECASE),
         descriptors=re.compile(rf"(?:\s*(?:{alternation(list(lexicon.descriptors))}))*\s*", re.IGNORECASE),
+        example_before=compile_words(list(lexicon.example_before), anchored="end"),
+        example_after=compile_words(list(lexicon.example_after), anchored="start"),
+        market_after=re.compile(rf"(?:\s|的|'s|’s)*(?:{alternation(list(lexicon.market_after))})(?![A-Za-z])",
+                                re.IGNORECASE),
+        market_before=compile_words(list(lexicon.market_before), anchored="end"),
+        subset_before=re.compile(rf"\s*(?:{alternation(list(lexicon.subset_before))})", re.IGNORECASE),
     )
-
-
-@dataclass(frozen=True)
-class _Patterns:
-    topics: context._CueMatcher
-    source: SuffixPattern  # words before a mention that make it a source
-    nobody: re.Pattern[str]  # world words: a quantity of no owner
-    nobody_not_after: SuffixPattern  # comparison words that make a world word no owner's
-    descriptors: re.Pattern[str]  # words between a place and the company it describes
 
 
 class AboutReader:
@@ -67,67 +85,125 @@ class AboutReader:
 
     def __init__(self, text: str, lexicon: Lexicon, around: context.TextContext, sentences: context.Sentences) -> None:
         self.text = text
+        self.lexicon = lexicon
         self.around = around
         self.sentences = sentences
         self.p = _patterns(lexicon)
-        self.topic_matcher = self.p.topics
         self.topic_rank = {name: i for i, name in enumerate(lexicon.topics)}
-        source = self.p.source
-        self.mentions = [m for m in entity_finder().mentions(text)
-                         if not source.search(text[max(0, m.start - 16) : m.start].rstrip())]
+        self.topic_level = {name: (2 if name == NO_TOPIC else 1 if name in lexicon.general_topics else 0)
+                            for name in lexicon.topics}
+        found = entity_finder().mentions(text)
+        self.mentions = [m for m in found if not self.p.source.search(self.before(m.start, 20))
+                         and not self.p.currency_after.match(text, m.end)]
         self.mention_starts = [m.start for m in self.mentions]
+        self.examples = self.find_examples()
         self._topic_cues: list[tuple[int, int, str]] | None = None
         self._topic_starts: list[int] = []
         # The topic of the first quantity of each sentence (by its start), as resolved: what a
-        # following sentence that names no topic continues.
+        # following sentence that names no topic goes on about.
         self.topic_of_sentence: dict[int, Topic | None] = {}
+        self.subject_of_sentence: dict[int, Subject | None] = {}  # the same for subjects
+
+    def before(self, pos: int, width: int) -> str:
+        return self.text[max(0, pos - width) : pos].rstrip()
+
+    def find_examples(self) -> set[int]:
+        """Indexes of the mentions named as examples: after 如/such as, before 等, and the
+        rest of a list whose first entity is one."""
+        examples: set[int] = set()
+        for i, m in enumerate(self.mentions):
+            if self.p.example_before.search(self.before(m.start, 12)):
+                examples.add(i)
+            elif i - 1 in examples and _LIST_JOINER.fullmatch(self.text, self.mentions[i - 1].end, m.start):
+                examples.add(i)
+        for i in range(len(self.mentions) - 1, -1, -1):  # 字节跳动、腾讯等: back from the 等
+            m = self.mentions[i]
+            after = _LIST_JOINER.match(self.text, m.end).end()
+            if self.p.example_after.match(self.text, after) or (
+                    i + 1 in examples and i + 1 < len(self.mentions) and self.mentions[i + 1].start == after
+                    and not self.p.example_before.search(self.before(self.mentions[i + 1].start, 12))):
+                examples.add(i)
+        return examples
+
+    def is_market(self, m: Mention) -> bool:
+        """A place named as where a company sells (中国区营收, 中国市场, sales in China)."""
+        return m.entity.type in _PLACES and bool(
+            self.p.market_after.match(self.text, m.end) or self.p.market_before.search(self.before(m.start, 8)))
 
     # -- windows -----------------------------------------------------------------------
-    def earlier_windows(self, sentence: tuple[int, int], clause: tuple[int, int]) -> Iterator[tuple[int, int]]:
-        """The earlier clauses of the sentence, nearest first, then the previous sentence of
-        its paragraph (GUIDELINES: the sentence first, then the one before it)."""
-        yield from self.around.clauses_before(sentence, clause[0])
-        previous = self.previous_sentence(sentence)
-        if previous is not None:
-            yield previous
-
     def previous_sentence(self, sentence: tuple[int, int]) -> tuple[int, int] | None:
+        """The sentence before this one in its paragraph: a line break ends a paragraph, unless
+        the new line is an item of a list (1)营收端…, - …, ① …) that goes on with it."""
         starts, ends = self.sentences.starts, self.sentences.ends
         i = bisect.bisect_right(starts, sentence[0]) - 2
-        if i < 0 or "\n" in self.text[starts[i] : sentence[0]]:
-            return None  # no sentence before it in the paragraph
+        if i < 0:
+            return None
+        between = self.text[ends[i] : sentence[0]] + self.text[sentence[0] : sentence[0] + 8]
+        if "\n" in self.text[starts[i] : sentence[0]] and not _LIST_ITEM.match(between):
+            return None
         return starts[i], ends[i]
 
+    def later_clauses(self, sentence: tuple[int, int], clause: tuple[int, int]) -> Iterator[tuple[int, int]]:
+        """The clauses of the sentence after ``clause``, in order."""
+        pos = clause[1] + 1
+        while pos < sentence[1]:
+            nxt = self.around.clause(sentence, pos, pos)
+            if nxt[1] > pos:
+                yield pos, nxt[1]
+            pos = nxt[1] + 1
+
     # -- subject -----------------------------------------------------------------------
-    def subject(self, sentence: tuple[int, int], clause: tuple[int, int], start: int) -> Subject | None:
-        """The owner of the quantity starting at ``start``: the first entity named before it
-        in its clause, else in the nearest earlier clause that names one, else in the previous
-        sentence of its paragraph. A window whose first words before any entity say "world"
-        (全球, global) ends the search: a world total has no owner."""
-        for lo, hi in ((clause[0], start), *self.earlier_windows(sentence, clause)):
-            mentions = self.mentions_in(lo, hi)
+    def subject(self, sentence: tuple[int, int], clause: tuple[int, int], span: tuple[int, int],
+                metric: str) -> Subject | None:
+        """The owner of the quantity at ``span``: the first entity named before it in its
+        clause, else in the nearest earlier clause that names one, else after it in its
+        clause, in a later clause, in the previous sentence of its paragraph. Entities named
+        as examples or as sources are no owners. A window whose words say "world" (全球,
+        global) before any entity ends the search: a world total has no owner. For a
+        company's metric (revenue, market share ...) a company in the quantity's clause owns
+        it, a company beats a place, and a place named as a market is no owner."""
+        company_metric = metric in self.lexicon.company_metrics
+        if company_metric:
+            heads = [m for m in self.candidates(*clause, False) if m.entity.type in _HEADS]
+            if heads:
+                return self.as_subject(heads[0], heads[0].start)
+        skipped: Mention | None = None
+        windows = [(clause[0], span[0]), *self.around.clauses_before(sentence, clause[0]),
+                   (span[1], clause[1]), *self.later_clauses(sentence, clause)]
+        previous = self.previous_sentence(sentence)
+        if previous is not None:
+            windows.append(previous)
+        for n, (lo, hi) in enumerate(windows):
+            mentions = self.candidates(lo, hi, company_metric)
+            if company_metric:
+                markets = [m for m in self.candidates(lo, hi, False) if self.is_market(m)]
+                skipped = skipped or (markets[0] if markets else None)
+                heads = [m for m in mentions if m.entity.type in _HEADS]
+                if heads:
+                    return self.as_subject(heads[0], heads[0].start)
             if mentions:
                 return self.head_of(mentions)
-            if self.names_the_world(lo, hi):
+            if n == 0 and self.names_the_world(lo, hi):
                 return None
-        return None
+            if (lo, hi) == previous and lo in self.subject_of_sentence:
+                return self.subject_of_sentence[lo]  # goes on about the previous sentence's owner
+        return self.as_subject(skipped, skipped.start) if skipped else None
 
-    def names_the_world(self, lo: int, hi: int) -> bool:
-        """Whether text[lo:hi] holds a world word (全球, global) that is not a comparison's
-        other side (与全球巨头的差距)."""
-        for match in self.p.nobody.finditer(self.text, lo, hi):
-            if not self.p.nobody_not_after.search(self.text[max(lo, match.start() - 8) : match.start()].rstrip()):
-                return True
-        return False
-
-    def mentions_in(self, lo: int, hi: int) -> list[Mention]:
+    def candidates(self, lo: int, hi: int, skip_markets: bool) -> list[Mention]:
         i = bisect.bisect_left(self.mention_starts, lo)
         found = []
         while i < len(self.mentions) and self.mentions[i].start < hi:
-            if self.mentions[i].end <= hi:
-                found.append(self.mentions[i])
+            m = self.mentions[i]
+            if m.end <= hi and i not in self.examples and not (skip_markets and self.is_market(m)):
+                found.append(m)
             i += 1
         return found
+
+    def names_the_world(self, lo: int, hi: int) -> bool:
+        """Whether text[lo:hi] opens on a world word (全球, Global): its grammatical subject
+        is the world (not 与全球巨头的差距, 占全球48.9%)."""
+        start = _OPENING.match(self.text, lo, hi).end()
+        return self.p.nobody.match(self.text, start, hi) is not None
 
     def head_of(self, mentions: list[Mention]) -> Subject:
         """The first mention, unless it is a place that only descriptors separate from a
@@ -136,44 +212,66 @@ class AboutReader:
         for after in mentions[1:2]:
             if first.entity.type in _PLACES and after.entity.type in _HEADS \
                     and self.p.descriptors.fullmatch(self.text, first.end, after.start):
-                return Subject(after.entity.name, after.start, after.end, first.start)
-        return Subject(first.entity.name, first.start, first.end, first.start)
+                return self.as_subject(after, first.start)
+        return self.as_subject(first, first.start)
+
+    @staticmethod
+    def as_subject(m: Mention, phrase_start: int) -> Subject:
+        return Subject(m.entity.name, m.start, m.end, phrase_start, m.entity.type in _PLACES)
 
     # -- topic -------------------------------------------------------------------------
     @property
     def topic_cues(self) -> list[tuple[int, int, str]]:
-        """Every topic cue of the text, leaving out those inside an entity's name."""
+        """Every topic cue of the text, leaving out those inside an entity's own name (a
+        product's name still says what a quantity is about: H20)."""
         if self._topic_cues is None:
             cues = []
-            for start, end, cue in self.topic_matcher.matches(self.text, 0, len(self.text)):
-                inside = self.mentions_in(max(0, start - 40), end)
-                if not any(m.start <= start and end <= m.end for m in inside):
-                    cues.append((start, end, self.topic_matcher.metric_of[cue]))
+            for start, end, cue in self.p.topics.matches(self.text, 0, len(self.text)):
+                i = bisect.bisect_right(self.mention_starts, start) - 1
+                if i >= 0 and end <= self.mentions[i].end and not self.mentions[i].product:
+                    continue
+                cues.append((start, end, self.p.topics.metric_of[cue]))
             cues.sort()
             self._topic_cues, self._topic_starts = cues, [c[0] for c in cues]
         return self._topic_cues
 
     def topic(self, sentence: tuple[int, int], clause: tuple[int, int], span: tuple[int, int],
               subject: Subject | None) -> Topic | None:
-        """The most specific topic named in the quantity's clause, else in the nearest earlier
-        window that names one; cues describing the subject's phrase do not count."""
-        cues = self.topic_cues
-        starts = self._topic_starts
+        """The most specific topic its sentence names (in its own clause on a tie, then the
+        one listed first in topics.yaml, then the nearest); a sentence that names none goes on about the previous one's, unless the
+        quantity belongs to a company."""
         skip = (subject.phrase_start, subject.start) if subject else (0, 0)
-        for lo, hi in (clause, *self.earlier_windows(sentence, clause)):
-            if lo in self.topic_of_sentence and lo < clause[0] and (lo, hi) == self.previous_sentence(sentence):
-                # A sentence that names no topic goes on about the previous one's, as resolved there.
-                return self.topic_of_sentence[lo]
-            best = None
-            i = bisect.bisect_left(starts, lo)
-            while i < len(cues) and cues[i][0] < hi:
-                start, end, name = cues[i]
-                i += 1
-                if end > hi or skip[0] <= start < skip[1]:
+        windows = [clause, *self.around.clauses_before(sentence, clause[0])]
+        for later in self.later_clauses(sentence, clause):
+            if self.p.subset_before.match(self.text, later[0]):
+                break  # 其中半导体设备公司…: a part, not what the quantity is about
+            windows.append(later)
+        best = None
+        for w, (lo, hi) in enumerate(windows):
+            for start, end, name in self.cues_in(lo, hi):
+                if skip[0] <= start < skip[1]:
                     continue
-                key = (self.topic_rank[name], min(abs(start - span[1]), abs(span[0] - end)))
+                key = (self.topic_level[name], w > 0, self.topic_rank[name],
+                       min(abs(start - span[1]), abs(span[0] - end)))
                 if best is None or key < best[0]:
                     best = (key, Topic(None if name == NO_TOPIC else name, start, end))
-            if best is not None:
-                return best[1]
-        return None
+        if best is not None:
+            return best[1]
+        if subject is not None and not subject.is_place:
+            return None  # a company's own figure, no goods named: about the company as a whole
+        previous = self.previous_sentence(sentence)
+        if previous is None:
+            return None
+        if previous[0] in self.topic_of_sentence:
+            return self.topic_of_sentence[previous[0]]
+        ranked = [(self.topic_level[name], -start, Topic(None if name == NO_TOPIC else name, start, end))
+                  for start, end, name in self.cues_in(*previous)]
+        return min(ranked, key=lambda r: r[:2])[2] if ranked else None
+
+    def cues_in(self, lo: int, hi: int) -> Iterator[tuple[int, int, str]]:
+        cues = self.topic_cues
+        i = bisect.bisect_left(self._topic_starts, lo)
+        while i < len(cues) and cues[i][0] < hi:
+            if cues[i][1] <= hi:
+                yield cues[i]
+            i += 1

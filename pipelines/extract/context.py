@@ -158,7 +158,8 @@ class _CueMatcher:
     chinese: re.Pattern[str]  # non-Latin cues: a plain alternation the regex engine scans quickly
     latin_words: int  # the most words in one Latin cue ("year over year" = 3)
     phrase_heads: frozenset[str]  # first words of the Latin cues of several words
-    metric_of: dict[str, str]  # lower-cased cue word -> metric
+    metric_of: dict[str, str]  # lower-cased cue word -> metric (the first listed)
+    also_of: dict[str, tuple[str, ...]]  # a cue listed for several metrics -> the later ones
     order: dict[str, int]  # metric -> rank for ties (listed first wins)
     blockers: dict[str, re.Pattern[str]]  # metric -> words that may not follow its cue
     needs_also: dict[str, str]  # metric -> metric whose cue must also be in the sentence
@@ -194,9 +195,12 @@ def build_cue_matcher(cues: dict[str, list[str]], blockers: dict[str, list[str]]
                       prefer_in_clause: tuple[str, ...] = ()) -> _CueMatcher:
     """One matcher for cue words that each name a label (a metric, a topic)."""
     metric_of: dict[str, str] = {}
+    also_of: dict[str, tuple[str, ...]] = {}
     for label, words in cues.items():
         for word in words:
-            metric_of.setdefault(word.lower(), label)
+            first = metric_of.setdefault(word.lower(), label)
+            if first != label:  # 损失: sales_loss with a sales word in its clause, else a charge
+                also_of[word.lower()] = (*also_of.get(word.lower(), ()), label)
     # Words of Latin letters go through the word dictionary; everything else (Chinese, and
     # signs such as "/kg") through one regular expression.
     latin = [w for w in metric_of if _LATIN_PHRASE.fullmatch(w)]
@@ -206,6 +210,7 @@ def build_cue_matcher(cues: dict[str, list[str]], blockers: dict[str, list[str]]
         latin_words=max((len(_LATIN_WORD.findall(w)) for w in latin), default=0),
         phrase_heads=frozenset(_LATIN_WORD.findall(w)[0] for w in latin if len(_LATIN_WORD.findall(w)) > 1),
         metric_of=metric_of,
+        also_of=also_of,
         order={label: i for i, label in enumerate(cues)},
         blockers={c: compile_words(w, anchored="start") for c, w in (blockers or {}).items()},
         needs_also=dict(needs_also or {}),
@@ -321,17 +326,21 @@ class TextContext:
     # -- metric --------------------------------------------------------------------------
     def cues_in(self, kind: str, cues: _CueMatcher, window: tuple[int, int], sentence: tuple[int, int]) -> _WindowCues:
         """The cues of ``kind`` in a clause or sentence (``window``) that may count for a
-        quantity, found once: a cue whose metric needs another metric's cue in the
-        sentence (``needs_also``) counts only with it, and a cue followed by one of its
+        quantity, found once: a cue whose metric needs another metric's cue in its
+        clause (``needs_also``) counts only with it (else for the next metric that lists
+        it), and a cue followed by one of its
         blockers (growth "rose to" 60%: the level) does not count."""
         key = (kind, *window)
         found = self._cues.get(key)
         if found is None:
             text, usable = self.text, []
             for cue_start, cue_end, cue in cues.matches(text, *window):
-                metric = cues.metric_of[cue]
-                required = cues.needs_also.get(metric)
-                if required is not None and required not in self.metrics_in(kind, cues, sentence):
+                for metric in (cues.metric_of[cue], *cues.also_of.get(cue, ())):
+                    required = cues.needs_also.get(metric)
+                    if required is None or required in self.metrics_in(
+                            kind, cues, self.clause(sentence, cue_start, cue_end)):
+                        break
+                else:
                     continue
                 blocker = cues.blockers.get(metric)
                 if blocker is not None and blocker.match(text, _skip_spaces(text, cue_end)):
@@ -341,7 +350,7 @@ class TextContext:
         return found
 
     def metrics_in(self, kind: str, cues: _CueMatcher, sentence: tuple[int, int]) -> set[str]:
-        """The metrics whose cues the sentence holds, read once, and only for a cue whose
+        """The metrics whose cues a clause holds, read once, and only for a cue whose
         metric needs another one's cue in the sentence (``needs_also``)."""
         key = (kind, *sentence)
         found = self._present.get(key)
@@ -394,8 +403,17 @@ class TextContext:
             if cue is not None:
                 if cue[3] in cues.prefer_in_clause:
                     cue = self.preferred(cues, found, cue)
-                return cue[3], (cue[0], cue[1])
-        return self.lexicon.metrics[kind]["default"], None
+                return self.promoted(kind, cue[3], sentence), (cue[0], cue[1])
+        default = self.lexicon.metrics[kind]["default"]
+        return self.promoted(kind, default, sentence), None
+
+    def promoted(self, kind: str, metric: str, sentence: tuple[int, int]) -> str:
+        """``metric``, or the one it becomes in a sentence holding certain words
+        (``promote_in_sentence``: share_other in a sentence about a market is market_share)."""
+        rule = _promotions(self.lexicon, kind).get(metric)
+        if rule is not None and rule[1].search(self.text, *sentence):
+            return rule[0]
+        return metric
 
     @staticmethod
     def preferred(cues: _CueMatcher, found: _WindowCues, chosen: _Cue) -> _Cue:
@@ -458,6 +476,12 @@ def _last_start_before(spans: list[tuple[int, int]], pos: int) -> int:
     while i >= 0 and spans[i][1] > pos:
         i -= 1
     return spans[i][0] if i >= 0 else -1
+
+
+@functools.cache
+def _promotions(lexicon: Lexicon, kind: str) -> dict[str, tuple[str, re.Pattern[str]]]:
+    return {metric: (target, compile_words(words, anchored="start"))
+            for metric, (target, words) in lexicon.metrics[kind]["promote_in_sentence"].items()}
 
 
 @functools.cache

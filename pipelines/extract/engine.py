@@ -610,9 +610,10 @@ class _Scanner:
                 if j is not None:
                     metric, cue = facts[j].metric, cues[j]  # 现在80%的产品用于国内，而五年前仅为40%
             clause = around.clause(sentence, d.phrase_start, d.end)
-            subject = about.subject(sentence, clause, d.phrase_start)
+            subject = about.subject(sentence, clause, (d.phrase_start, d.end), metric)
             topic = about.topic(sentence, clause, (d.start, d.end), subject)
             about.topic_of_sentence.setdefault(sentence[0], topic)
+            about.subject_of_sentence.setdefault(sentence[0], subject)
             year = around.year(sentence, d.start)
             if year is None and self.reference_year is not None:
                 offset = around.relative_year(sentence, d.start)

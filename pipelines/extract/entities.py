@@ -36,6 +36,7 @@ class Entity:
     aliases_en: tuple[str, ...]
     aliases_zh_hans: tuple[str, ...]
     aliases_zh_hant: tuple[str, ...]
+    products: tuple[str, ...] = ()
 
     @property
     def surfaces(self) -> tuple[str, ...]:
@@ -47,6 +48,7 @@ class Mention:
     start: int
     end: int
     entity: Entity
+    product: bool = False  # named by one of its products (H20), not by a name of its own
 
 
 def _by_script(aliases: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -85,11 +87,12 @@ def _read_entities() -> dict:
     return yaml.safe_load(raw)
 
 
-def _entity(name: str, type_: str, code: str | None, aliases: list[str]) -> Entity:
+def _entity(name: str, type_: str, code: str | None, aliases: list[str], products: list[str] = ()) -> Entity:
     if type_ not in ENTITY_TYPES:
         raise LexiconError(f"entities.yaml: {name}: unknown type {type_}")
     en, hans, hant = _by_script(aliases)
-    return Entity(name, type_, code, tuple(en), tuple(hans), tuple(hant))
+    made = _by_script(list(products))
+    return Entity(name, type_, code, tuple(en), tuple(hans), tuple(hant), tuple(_unique([*made[0], *made[1], *made[2]])))
 
 
 @functools.cache
@@ -106,10 +109,10 @@ def load_entities() -> tuple[Entity, ...]:
         entities.append(_entity(name, "region" if code == "EU" else "country", code, aliases))
     for section, type_ in (("regions", "region"), ("companies", "company"), ("organisations", "organisation")):
         for spec in data.get(section) or []:
-            entities.append(_entity(spec["name"], type_, None, [*spec["aliases"]]))
+            entities.append(_entity(spec["name"], type_, None, [*spec["aliases"]], spec.get("products") or []))
     owner: dict[str, str] = {}
     for entity in entities:
-        for surface in entity.surfaces:
+        for surface in (*entity.surfaces, *entity.products):
             if owner.setdefault(surface, entity.name) != entity.name:
                 raise LexiconError(f"entities.yaml: '{surface}' names both {owner[surface]} and {entity.name}")
     return tuple(entities)
@@ -122,16 +125,21 @@ class EntityFinder:
 
     pattern: re.Pattern[str]
     entity_of: dict[str, Entity]
+    products: frozenset[str]
 
     def mentions(self, text: str) -> list[Mention]:
-        return [Mention(m.start(), m.end(), self.entity_of[m.group()]) for m in self.pattern.finditer(text)]
+        return [Mention(m.start(), m.end(), self.entity_of[m.group()], m.group() in self.products)
+                for m in self.pattern.finditer(text)]
 
 
 @functools.cache
 def entity_finder() -> EntityFinder:
     entity_of: dict[str, Entity] = {}
+    products: set[str] = set()
     for entity in load_entities():
-        for surface in entity.surfaces:
+        products.update(entity.products)
+        products.update(p.upper() for p in entity.products if _LATIN_ALIAS.search(p) and len(p) >= _CAPITALS_FROM)
+        for surface in (*entity.surfaces, *entity.products):
             entity_of.setdefault(surface, entity)
             if _LATIN_ALIAS.search(surface) and len(surface) >= _CAPITALS_FROM:
                 entity_of.setdefault(surface.upper(), entity)
@@ -140,4 +148,4 @@ def entity_finder() -> EntityFinder:
     # Longest first across both groups: alternation() is greedy within a group, and a Chinese
     # alias never starts with a Latin letter, so the groups do not compete at one position.
     pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{alternation(latin)})(?![A-Za-z0-9$])|{alternation(chinese)}")
-    return EntityFinder(pattern, entity_of)
+    return EntityFinder(pattern, entity_of, frozenset(products))

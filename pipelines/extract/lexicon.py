@@ -173,12 +173,19 @@ class Lexicon:
     ordinal_before: tuple[str, ...]
     year_before: tuple[str, ...]
     sentence_abbreviations: tuple[str, ...]
-    topics: dict[str, list[str]]  # topic (or "none") -> cue words, most specific first
+    topics: dict[str, list[str]]  # topic (or "none") -> cue words
+    general_topics: frozenset[str]  # topics that yield to a more specific one in the sentence
     relative_years: dict[str, int]  # 去年 -> -1 (lower-cased)
     source_before: tuple[str, ...]
     nobody_before: tuple[str, ...]
-    nobody_not_after: tuple[str, ...]
+    place_currency_after: tuple[str, ...]  # currency words after a place name (US dollars)
     descriptors: tuple[str, ...]
+    example_before: tuple[str, ...]
+    example_after: tuple[str, ...]
+    company_metrics: frozenset[str]
+    market_after: tuple[str, ...]
+    market_before: tuple[str, ...]
+    subset_before: tuple[str, ...]
 
     def metric_names(self, kind: str) -> list[str]:
         spec = self.metrics[kind]
@@ -235,9 +242,15 @@ def _metric_spec(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
     for metric in [*not_followed_by, *needs_also, *needs_also.values()]:
         if metric not in cues:
             raise LexiconError(f"{where}: '{metric}' has no cues")
+    promote = {}
+    for metric, targets in (spec.get("promote_in_sentence") or {}).items():
+        for target, words in targets.items():
+            if metric not in allowed or target not in allowed:
+                raise LexiconError(f"{where}: promote_in_sentence {metric} -> {target}: not a {kind} metric")
+            promote[metric] = (target, _words(targets, target, where))
     return {"default": spec["default"], "cues": cues, "not_followed_by": not_followed_by, "needs_also": needs_also,
             "clause_only": bool(spec.get("clause_only")), "prefer_in_clause": prefer,
-            "inherit_in_sentence": bool(spec.get("inherit_in_sentence"))}
+            "inherit_in_sentence": bool(spec.get("inherit_in_sentence")), "promote_in_sentence": promote}
 
 
 @functools.cache
@@ -322,10 +335,17 @@ def load_lexicon() -> Lexicon:
         year_before=tuple(_words(context, "year_before", "context.yaml")),
         sentence_abbreviations=tuple(context.get("sentence_abbreviations", [])),
         topics=_topics(files["topics"]),
+        general_topics=frozenset(files["topics"].get("general") or []),
         relative_years={word.lower(): int(offset) for key, offset in (context.get("relative_years") or {}).items()
                         for word in script_variants(str(key))},
         source_before=tuple(_words(context["subject"], "source_before", "context.yaml subject")),
         nobody_before=tuple(_words(context["subject"], "nobody_before", "context.yaml subject")),
-        nobody_not_after=tuple(_words(context["subject"], "nobody_not_after", "context.yaml subject")),
+        place_currency_after=tuple(_words(context["subject"], "currency_after", "context.yaml subject")),
         descriptors=tuple(_words(context["subject"], "descriptors", "context.yaml subject")),
+        example_before=tuple(_words(context["subject"], "example_before", "context.yaml subject")),
+        example_after=tuple(_words(context["subject"], "example_after", "context.yaml subject")),
+        company_metrics=frozenset(context["subject"]["company_metrics"]),
+        market_after=tuple(_words(context["subject"], "market_after", "context.yaml subject")),
+        market_before=tuple(_words(context["subject"], "market_before", "context.yaml subject")),
+        subset_before=tuple(_words(context["subject"], "subset_before", "context.yaml subject")),
     )
