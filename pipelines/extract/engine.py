@@ -277,22 +277,19 @@ class _Scanner:
     # -- units -------------------------------------------------------------------------
     def currency_prefix(self, start: int) -> tuple[str, int] | None:
         # Not from text that the previous fact took (0人民币0 is one amount, not two).
-        head = self.text[max(self.consumed, start - 16) : start]
-        stripped = head.rstrip(" ")
-        if len(head) - len(stripped) > 1:
+        lo = max(self.consumed, start - 16)
+        end = start - (self.text[start - 1 : start] == " ")  # one space may stand between: $ 300
+        if self.text[lo:end].endswith(" "):
             return None
-        offset = start - len(head)
-        match = self.p.currency_before.search(stripped)
-        if match and self.p.case_folded_before.get(match.group().lower(), match.group()) != match.group():
-            # "a $30 million": an article and a dollar sign, not the Australian dollar.
-            offset += match.start() + 1
-            match = self.p.currency_before.search(stripped[match.start() + 1 :])
+        # Searched in place, not in a slice: a Latin prefix must see the character before it
+        # (the apostrophe of Micron's $15 makes its "s" no Singapore dollar).
+        match = self.p.currency_before.search(self.text, lo, end)
         if match:
-            return self.lex.currency_before[match.group().lower()], offset + match.start()
-        match = self.p.yen_sign.search(stripped)
+            return self.lex.currency_before[match.group().lower()], match.start()
+        match = self.p.yen_sign.search(self.text, lo, end)
         if match:
             code = self.yen_currency(start)
-            return (code, offset + match.start()) if code else None
+            return (code, match.start()) if code else None
         return None
 
     def yen_currency(self, pos: int) -> str | None:

@@ -85,13 +85,20 @@ def _trie_pattern(node: dict) -> str:
     return body
 
 
-def compile_words(words: list[str], *, anchored: str) -> re.Pattern[str] | SuffixPattern:
+def compile_words(words: list[str], *, anchored: str, latin_as_written: bool = False,
+                  not_after: str = "") -> re.Pattern[str] | SuffixPattern:
     """Compile words to match at the start (``anchored='start'``) or end (``'end'``) of a string.
 
     Latin words get word boundaries so that ``pct`` does not match inside ``pcts`` and
     ``up`` does not match inside ``cup``; symbols and Chinese words need none. Words are
     grouped by the boundaries they need, so each group's alternation starts with literal
     text that the regex engine can scan for quickly.
+
+    ``latin_as_written``: words that start with a Latin letter match only in the case they
+    are written in and only as a word of their own, not after a letter, a digit or one of
+    the characters ``not_after`` (currency prefixes: ``S$`` is Singapore's, the ``s $`` of
+    ``Micron's $15`` is not). Match with ``search(text, pos, endpos)`` on the whole text, so
+    that the character before a match is seen.
     """
     groups: dict[tuple[bool, bool], list[str]] = {}
     for word in set(words):
@@ -101,7 +108,9 @@ def compile_words(words: list[str], *, anchored: str) -> re.Pattern[str] | Suffi
     parts = []
     for (lead, trail), members in sorted(groups.items()):
         part = f"(?:{alternation(members)})"
-        if lead:
+        if lead and latin_as_written:
+            part = rf"(?<![A-Za-z0-9{re.escape(not_after)}])(?-i:{part})"
+        elif lead:
             part = r"(?<![A-Za-z])" + part
         if trail:
             part += r"(?![A-Za-z])"
@@ -120,10 +129,12 @@ class SuffixPattern:
         self.pattern = pattern
         self.last_chars = last_chars
 
-    def search(self, text: str) -> re.Match[str] | None:
-        if not text or text[-1].lower() not in self.last_chars:
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """The word that ends at ``endpos`` (default: the end of ``text``), starting at or after ``pos``."""
+        end = len(text) if endpos is None else endpos
+        if end <= pos or text[end - 1].lower() not in self.last_chars:
             return None
-        return self.pattern.search(text)
+        return self.pattern.search(text, pos, end)
 
 
 @dataclass(frozen=True)
@@ -159,7 +170,7 @@ class Lexicon:
     subunits: dict[str, dict[str, Decimal]]  # ISO code -> coin word -> value in the main unit
     subunit_joiners: tuple[str, ...]
     phrase_end_only: frozenset[str]
-    case_sensitive_before: frozenset[str]
+    prefix_not_after: str  # besides letters and digits, what a Latin currency prefix may not follow
     generic_after: frozenset[str]
     yen_signs: tuple[str, ...]
     jpy_cues: tuple[str, ...]
@@ -320,7 +331,7 @@ def load_lexicon() -> Lexicon:
                   for code in currencies.get("subunits", {})},
         subunit_joiners=tuple(_words(currencies, "subunit_joiners", "currencies.yaml")),
         phrase_end_only=frozenset(w.lower() for w in _words(currencies, "phrase_end_only", "currencies.yaml")),
-        case_sensitive_before=frozenset(_words(currencies, "case_sensitive_before", "currencies.yaml")),
+        prefix_not_after="".join(_words(currencies, "prefix_not_after", "currencies.yaml")),
         generic_after=frozenset(w.lower() for w in expand_scripts(currencies.get("generic_after", []))),
         yen_signs=tuple(_words(yen, "surfaces", "yen_sign")),
         jpy_cues=tuple(_words(yen, "jpy_cues", "yen_sign")),

@@ -78,7 +78,12 @@ class Patterns:
             rf"(?P<scale>{alternation(list(lex.en_abbreviations_money_only))})(?![A-Za-z])", re.IGNORECASE
         )
         self.range_separator = re.compile(rf"\s*(?:{alternation(RANGE_SEPARATORS)})\s*", re.IGNORECASE)
-        self.range_repeat_prefix = compile_words([*lex.currency_before, *lex.yen_signs], anchored="start")
+        # Currency prefixes in Latin letters count only as written and as a word of their own
+        # (currencies.yaml, "Prefixes in Latin letters"): read by the same rule everywhere.
+        # ``lex.currency_before`` is keyed lower-cased: take the surfaces as the lexicon writes them.
+        prefixes = {"latin_as_written": True, "not_after": lex.prefix_not_after}
+        written_before = [surface for currency in lex.currencies for surface in currency.before]
+        self.range_repeat_prefix = compile_words([*written_before, *lex.yen_signs], anchored="start", **prefixes)
         self.between_and = re.compile(r"\s+and\s+", re.IGNORECASE)
         self.between_before = re.compile(r"\bbetween\s+$", re.IGNORECASE)
         kinds = lex.kinds
@@ -90,9 +95,8 @@ class Patterns:
         self.multiple_after = compile_words(kinds["multiple"]["after"], anchored="start")
         self.times = compile_words(kinds["multiple"]["times_words"], anchored="start")
         self.times_followed_by = compile_words(kinds["multiple"]["times_followed_by"], anchored="start")
-        self.currency_before = compile_words(list(lex.currency_before), anchored="end")
+        self.currency_before = compile_words(written_before, anchored="end", **prefixes)
         self.currency_after = compile_words(list(lex.currency_after), anchored="start")
-        self.case_folded_before = {w.lower(): w for w in lex.case_sensitive_before}
         self.yen_sign = compile_words(list(lex.yen_signs), anchored="end")
         self.subunits = {code: compile_words(list(words), anchored="start") for code, words in lex.subunits.items()}
         self.subunit_joiner = compile_words(list(lex.subunit_joiners), anchored="start")
