@@ -24,6 +24,11 @@ from pipelines.extract.lexicon import Lexicon, SuffixPattern, alternation, compi
 _HEADS = frozenset({"company", "organisation"})
 _PLACES = frozenset({"country", "region"})
 NO_TOPIC = "none"
+# How far from a quantity its subject and topic are looked for, in characters: as far as a
+# stored sentence reaches (engine.MAX_SENTENCE_CHARS), and what keeps a text of one endless
+# sentence linear.
+REACH = 400
+MAX_CLAUSES = 8  # and as many clauses either side of its own
 # What may open a clause before its grammatical subject: spaces, brackets, an article.
 _OPENING = re.compile(r"[\s(（\[【「“\"'-]*(?:the\s+|The\s+)?")
 # A line that goes on with the paragraph above it: a list item.
@@ -131,6 +136,13 @@ class AboutReader:
             self.p.market_after.match(self.text, m.end) or self.p.market_before.search(self.before(m.start, 8)))
 
     # -- windows -----------------------------------------------------------------------
+    def earlier_clauses(self, sentence: tuple[int, int], clause: tuple[int, int]) -> Iterator[tuple[int, int]]:
+        """The clauses of the sentence before ``clause``, nearest first, within REACH of it."""
+        for n, (lo, hi) in enumerate(self.around.clauses_before(sentence, clause[0])):
+            if hi < clause[0] - REACH or n >= MAX_CLAUSES:
+                return
+            yield lo, hi
+
     def previous_sentence(self, sentence: tuple[int, int]) -> tuple[int, int] | None:
         """The sentence before this one in its paragraph: a line break ends a paragraph, unless
         the new line is an item of a list (1)营收端…, - …, ① …) that goes on with it."""
@@ -144,9 +156,10 @@ class AboutReader:
         return starts[i], ends[i]
 
     def later_clauses(self, sentence: tuple[int, int], clause: tuple[int, int]) -> Iterator[tuple[int, int]]:
-        """The clauses of the sentence after ``clause``, in order."""
-        pos = clause[1] + 1
-        while pos < sentence[1]:
+        """The clauses of the sentence after ``clause``, in order, within REACH of it."""
+        pos, n = clause[1] + 1, 0
+        while pos < min(sentence[1], clause[1] + REACH) and n < MAX_CLAUSES:
+            n += 1
             nxt = self.around.clause(sentence, pos, pos)
             if nxt[1] > pos:
                 yield pos, nxt[1]
@@ -164,15 +177,16 @@ class AboutReader:
         it, a company beats a place, and a place named as a market is no owner."""
         company_metric = metric in self.lexicon.company_metrics
         if company_metric:
-            heads = [m for m in self.candidates(*clause, False) if m.entity.type in _HEADS]
+            heads = [m for m in self.candidates(max(clause[0], span[0] - REACH), min(clause[1], span[1] + REACH), False)
+                     if m.entity.type in _HEADS]
             if heads:
                 return self.as_subject(heads[0], heads[0].start)
         skipped: Mention | None = None
-        windows = [(clause[0], span[0]), *self.around.clauses_before(sentence, clause[0]),
-                   (span[1], clause[1]), *self.later_clauses(sentence, clause)]
+        windows = [(max(clause[0], span[0] - REACH), span[0]), *self.earlier_clauses(sentence, clause),
+                   (span[1], min(clause[1], span[1] + REACH)), *self.later_clauses(sentence, clause)]
         previous = self.previous_sentence(sentence)
         if previous is not None:
-            windows.append(previous)
+            windows.append((max(previous[0], previous[1] - REACH), previous[1]))
         for n, (lo, hi) in enumerate(windows):
             mentions = self.candidates(lo, hi, company_metric)
             if company_metric:
@@ -185,8 +199,8 @@ class AboutReader:
                 return self.head_of(mentions)
             if n == 0 and self.names_the_world(lo, hi):
                 return None
-            if (lo, hi) == previous and lo in self.subject_of_sentence:
-                return self.subject_of_sentence[lo]  # goes on about the previous sentence's owner
+            if previous is not None and hi == previous[1] and previous[0] in self.subject_of_sentence:
+                return self.subject_of_sentence[previous[0]]  # goes on about the previous sentence's owner
         return self.as_subject(skipped, skipped.start) if skipped else None
 
     def candidates(self, lo: int, hi: int, skip_markets: bool) -> list[Mention]:
@@ -241,7 +255,8 @@ class AboutReader:
         one listed first in topics.yaml, then the nearest); a sentence that names none goes on about the previous one's, unless the
         quantity belongs to a company."""
         skip = (subject.phrase_start, subject.start) if subject else (0, 0)
-        windows = [clause, *self.around.clauses_before(sentence, clause[0])]
+        windows = [(max(clause[0], span[0] - REACH), min(clause[1], span[1] + REACH)),
+                   *self.earlier_clauses(sentence, clause)]
         for later in self.later_clauses(sentence, clause):
             if self.p.subset_before.match(self.text, later[0]):
                 break  # 其中半导体设备公司…: a part, not what the quantity is about
@@ -265,7 +280,7 @@ class AboutReader:
         if previous[0] in self.topic_of_sentence:
             return self.topic_of_sentence[previous[0]]
         ranked = [(self.topic_level[name], -start, Topic(None if name == NO_TOPIC else name, start, end))
-                  for start, end, name in self.cues_in(*previous)]
+                  for start, end, name in self.cues_in(max(previous[0], previous[1] - REACH), previous[1])]
         return min(ranked, key=lambda r: r[:2])[2] if ranked else None
 
     def cues_in(self, lo: int, hi: int) -> Iterator[tuple[int, int, str]]:

@@ -322,6 +322,7 @@ class TextContext:
         self._cues: dict[tuple[str, int, int], _WindowCues] = {}
         self._present: dict[tuple[str, int, int], set[str]] = {}
         self._relative: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._promote: dict[tuple[str, int, int], bool] = {}
 
     # -- metric --------------------------------------------------------------------------
     def cues_in(self, kind: str, cues: _CueMatcher, window: tuple[int, int], sentence: tuple[int, int]) -> _WindowCues:
@@ -411,9 +412,13 @@ class TextContext:
         """``metric``, or the one it becomes in a sentence holding certain words
         (``promote_in_sentence``: share_other in a sentence about a market is market_share)."""
         rule = _promotions(self.lexicon, kind).get(metric)
-        if rule is not None and rule[1].search(self.text, *sentence):
-            return rule[0]
-        return metric
+        if rule is None:
+            return metric
+        key = (metric, *sentence)
+        found = self._promote.get(key)
+        if found is None:  # read once per sentence, however many quantities it holds
+            found = self._promote[key] = rule[1].search(self.text, *sentence) is not None
+        return rule[0] if found else metric
 
     @staticmethod
     def preferred(cues: _CueMatcher, found: _WindowCues, chosen: _Cue) -> _Cue:

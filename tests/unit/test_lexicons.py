@@ -4,7 +4,7 @@ import re
 import shutil
 
 from pipelines.extract.lexicon import load_lexicon, script_variants
-from pipelines.schema.tables import CATEGORIES_BY_KIND
+from pipelines.vocabulary import CATEGORIES_BY_KIND, category_of, metrics_of
 
 
 def test_lexicons_load_and_codes_are_iso():
@@ -21,10 +21,11 @@ def test_both_scripts_are_matched():
     assert "億" in script_variants("亿")
 
 
-def test_categories_agree_with_the_schema():
+def test_metrics_agree_with_the_vocabulary():
     lex = load_lexicon()
-    for kind, allowed in CATEGORIES_BY_KIND.items():
-        assert set(lex.category_names(kind)) <= set(allowed), kind
+    for kind in CATEGORIES_BY_KIND:
+        assert set(lex.metric_names(kind)) <= set(metrics_of(kind)), kind
+        assert {category_of(m) for m in lex.metric_names(kind)} <= set(CATEGORIES_BY_KIND[kind]), kind
 
 
 def test_pipeline_version_changes_with_a_lexicon(tmp_path, monkeypatch):
