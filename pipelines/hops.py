@@ -16,12 +16,15 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.extract.engine import Fact, extract_facts
+from pipelines.extract.entities import load_entities
+from pipelines.fx import annual_rates, to_usd
 from pipelines.ingest.errors import RejectedFile
 from pipelines.ingest.files import ReadPolicy, SeedEntry, read_seed_files
 from pipelines.ingest.records import Document, parse_document
 from pipelines.progress import Progress
 from pipelines.schema.frames import frame_from_rows, row_problem
-from pipelines.schema.tables import Documents, NumericFacts, Quarantine, RawFiles
+from pipelines.schema.tables import Documents, Entities, FxRates, NumericFacts, Quarantine, RawFiles
+from pipelines.schema.validate import validate_frame
 from pipelines.spans import find_span_mismatches, mismatch_frame
 from pipelines.version import pipeline_version
 
@@ -101,11 +104,37 @@ def fact_id_for(doc_id: str, fact: Fact) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def fact_row(doc_id: str, fact: Fact, version: str) -> dict[str, object]:
+def fact_row(doc_id: str, fact: Fact, version: str, reference_year: int | None = None) -> dict[str, object]:
     row = dict(fact.__dict__)
-    row.update(fact_id=fact_id_for(doc_id, fact), doc_id=doc_id, value=float(fact.value),
-               value_high=float(fact.value_high), extractor_version=version)
+    value, value_high = float(fact.value), float(fact.value_high)
+    usd, usd_high, rate_date = (to_usd(value, value_high, fact.unit, fact.year, reference_year)
+                                if fact.quantity_kind == "money" else (None, None, None))
+    row.update(fact_id=fact_id_for(doc_id, fact), doc_id=doc_id, value=value, value_high=value_high,
+               extractor_version=version, value_usd=usd, value_high_usd=usd_high, fx_rate_date=rate_date)
     return row
+
+
+def reference_year(published_at: dt.datetime | None, saved_at: dt.datetime | None) -> int | None:
+    """The year relative years (去年) and exchange rates fall back to: publication, else saving."""
+    when = published_at or saved_at
+    return when.year if when else None
+
+
+def validated(model: type, frame: pl.DataFrame) -> pl.DataFrame:
+    report = validate_frame(model, frame)
+    if not report.passed:
+        raise ValueError(f"{model.__name__} does not validate: {report.summary()}")
+    return frame
+
+
+def reference_frames() -> dict[str, pl.DataFrame]:
+    """The tables made from the lexicons and rate data (entities, fx_rates), checked by their models."""
+    entities = [{"name": e.name, "type": e.type, "iso_code": e.iso_code, "aliases_en": list(e.aliases_en),
+                 "aliases_zh_hans": list(e.aliases_zh_hans), "aliases_zh_hant": list(e.aliases_zh_hant)}
+                for e in load_entities()]
+    rates = [r.__dict__ for years in annual_rates().values() for r in years.values()]
+    return {"entities": validated(Entities, frame_from_rows(Entities, entities)),
+            "fx_rates": validated(FxRates, frame_from_rows(FxRates, rates).sort("currency", "year"))}
 
 
 def extract_hop(documents: pl.DataFrame, progress: Progress | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -113,15 +142,17 @@ def extract_hop(documents: pl.DataFrame, progress: Progress | None = None) -> tu
     quarantined at stage 'extract' and its facts are left out whole."""
     version = pipeline_version()
     facts, rejects = [], []
-    for doc in documents.select("doc_id", "source_file", "content_sha256", "body", "language").iter_rows(named=True):
+    columns = ("doc_id", "source_file", "content_sha256", "body", "language", "published_at", "saved_at")
+    for doc in documents.select(columns).iter_rows(named=True):
         if progress is not None:
             progress.advance()
         try:
             rows = []
-            for fact in extract_facts(doc["body"], doc["language"]):
+            year = reference_year(doc["published_at"], doc["saved_at"])
+            for fact in extract_facts(doc["body"], doc["language"], reference_year=year):
                 if doc["body"][fact.start_char : fact.end_char] != fact.text:
                     raise AssertionError(f"span {fact.start_char}:{fact.end_char} is not «{fact.text}»")
-                row = fact_row(doc["doc_id"], fact, version)
+                row = fact_row(doc["doc_id"], fact, version, year)
                 problem = row_problem(NumericFacts, row)
                 if problem:
                     raise ValueError(f"fact «{fact.text[:40]}» cannot be stored: {problem}")

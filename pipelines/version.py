@@ -13,7 +13,7 @@ import importlib.metadata
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
-_VERSIONED = ("ingest", "extract", "hops.py")
+_VERSIONED = ("ingest", "extract", "vocabulary", "fx", "hops.py")
 
 
 @functools.cache
@@ -25,7 +25,7 @@ def pipeline_version() -> str:
     digest = hashlib.sha256()
     for entry in _VERSIONED:
         path = _PACKAGE_DIR / entry
-        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.suffix in (".py", ".yaml"))
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.suffix in (".py", ".yaml", ".csv"))
         for file in files:
             digest.update(file.relative_to(_PACKAGE_DIR).as_posix().encode())
             digest.update(file.read_bytes())

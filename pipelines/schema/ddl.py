@@ -33,6 +33,8 @@ def duckdb_type(dtype: object) -> str:
     name = str(dtype)
     if name.startswith("Datetime"):
         return "TIMESTAMP"
+    if name.startswith("List(") and name.endswith(")"):
+        return duckdb_type(name[5:-1]) + "[]"
     try:
         return DUCKDB_TYPES[name]
     except KeyError:

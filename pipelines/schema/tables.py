@@ -14,16 +14,19 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-QUANTITY_KINDS = ["money", "percent", "people", "multiple"]
-UNITS_BY_KIND = {"percent": "%", "people": "persons", "multiple": "x"}
-CATEGORIES_BY_KIND = {
-    "money": ["market_size", "revenue", "sales_loss", "investment", "trade_value", "money_other"],
-    "percent": ["growth_rate", "share", "rate_other"],
-    "people": ["headcount"],
-    "multiple": ["multiple"],
-}
-QUALIFIERS = ["exact", "approx", "over", "under", "up_to"]
-LANGUAGES = ["zh-Hans", "zh-Hant", "en", "und"]
+from pipelines.vocabulary import (  # the one registry of closed lists
+    CATEGORIES_BY_KIND,
+    ENTITY_TYPES,
+    KIND_OF_METRIC,
+    LANGUAGES,
+    METRICS,
+    QUALIFIERS,
+    QUANTITY_KINDS,
+    TOPICS,
+    UNITS_BY_KIND,
+    category_of,
+)
+
 FORMATS = ["markdown", "plain_text", "blog", "news", "text"]
 STAGES = ["read", "parse", "extract"]
 CHANGES = ["added", "changed", "unchanged"]
@@ -92,17 +95,56 @@ class NumericFacts(pa.DataFrameModel):
         isin=sorted({c for cs in CATEGORIES_BY_KIND.values() for c in cs}), description="What the quantity measures"
     )
     qualifier: str = pa.Field(isin=QUALIFIERS, description="exact, approx, over, under or up_to")
-    year: pl.Int32 = pa.Field(nullable=True, ge=1900, le=2100, description="Year the quantity refers to, if stated")
+    year: pl.Int32 = pa.Field(nullable=True, ge=1900, le=2100, description="Year the quantity refers to: named in "
+                              "its sentence, else a relative year (去年, this year) resolved against the publication date")
     text: str = pa.Field(str_length={"min_value": 1}, description="The exact span of the body")
     start_char: int = pa.Field(ge=0, description="Start of the span in body, in code points (0-based)")
     end_char: int = pa.Field(ge=1, description="End of the span in body, exclusive")
     sentence: str = pa.Field(description="The sentence around the span")
     extractor_version: str = pa.Field(description="Version of the engine and lexicons that found the fact")
+    # What the fact is about (GUIDELINES.md "What a fact is about"); appended: dashboards rely on the order above.
+    subject: str = pa.Field(nullable=True, description="Whose quantity: the owning entity's canonical English name "
+                            "(entities.name), empty when the text names no owner or it is a world total")
+    metric: str = pa.Field(isin=list(METRICS), description="What is measured (one of 25); category is its roll-up")
+    topic: str = pa.Field(nullable=True, isin=list(TOPICS), description="The goods, technology or sector, if named")
+    value_usd: float = pa.Field(nullable=True, description="Money: value in US dollars at the annual average rate "
+                                "of fx_rate_date's year; empty for other kinds or a currency without a rate")
+    value_high_usd: float = pa.Field(nullable=True, description="Money: value_high in US dollars")
+    fx_rate_date: pl.Date = pa.Field(nullable=True, description="Last day covered by the annual average rate used "
+                                     "(fx_rates.rate_date); empty for USD and non-money")
+    subject_text: str = pa.Field(nullable=True, description="The words of the body that named the subject")
+    subject_start: int = pa.Field(nullable=True, ge=0, description="Start of subject_text in body")
+    subject_end: int = pa.Field(nullable=True, ge=1, description="End of subject_text in body, exclusive")
+    metric_cue: str = pa.Field(nullable=True, description="The words of the body that chose the metric; "
+                               "empty when the kind's default applied")
+    metric_cue_start: int = pa.Field(nullable=True, ge=0, description="Start of metric_cue in body")
+    metric_cue_end: int = pa.Field(nullable=True, ge=1, description="End of metric_cue in body, exclusive")
 
     class Config:
         strict = True
         coerce = True
         metadata = {"table": "numeric_facts", "primary_key": ["fact_id"]}
+
+    @pa.dataframe_check(error="metric must be a metric of quantity_kind, and category its roll-up")
+    def metric_fits_kind_and_category(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        kind = pl.col("metric").replace_strict(dict(KIND_OF_METRIC), default=None)
+        roll_up = pl.col("metric").replace_strict({m: category_of(m) for m in METRICS}, default=None)
+        return data.lazyframe.select(((kind == pl.col("quantity_kind")) & (roll_up == pl.col("category"))).fill_null(False))
+
+    @pa.dataframe_check(error="value_usd and value_high_usd are for money only, and finite")
+    def usd_only_for_money(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        usd = pl.col("value_usd")
+        return data.lazyframe.select(
+            usd.is_null() | ((pl.col("quantity_kind") == "money") & usd.is_finite() & pl.col("value_high_usd").is_finite())
+        )
+
+    @pa.dataframe_check(error="subject_text and metric_cue must be as long as their spans")
+    def evidence_fits_spans(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        subject = pl.col("subject_text").is_null() | (
+            (pl.col("subject_end") - pl.col("subject_start")) == pl.col("subject_text").str.len_chars())
+        cue = pl.col("metric_cue").is_null() | (
+            (pl.col("metric_cue_end") - pl.col("metric_cue_start")) == pl.col("metric_cue").str.len_chars())
+        return data.lazyframe.select((subject & cue).fill_null(False))
 
     @pa.dataframe_check(error="value and value_high must be finite numbers")
     def values_are_finite(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -146,4 +188,37 @@ class Quarantine(pa.DataFrameModel):
         metadata = {"table": "quarantine", "primary_key": ["source_file"]}
 
 
-PUBLISHED_MODELS = (Documents, NumericFacts, Quarantine)
+class Entities(pa.DataFrameModel):
+    """Every entity a fact's subject can name, with its names in the three scripts."""
+
+    name: str = pa.Field(unique=True, description="Canonical English name: the English Wikipedia title")
+    type: str = pa.Field(isin=list(ENTITY_TYPES), description="country, region, company or organisation")
+    iso_code: str = pa.Field(nullable=True, description="ISO 3166 code of a country or region (names from CLDR)")
+    aliases_en: pl.List(pl.Utf8) = pa.Field(description="English names and forms matched in text")
+    aliases_zh_hans: pl.List(pl.Utf8) = pa.Field(description="Simplified Chinese names matched in text")
+    aliases_zh_hant: pl.List(pl.Utf8) = pa.Field(description="Traditional Chinese names matched in text")
+
+    class Config:
+        strict = True
+        coerce = True
+        metadata = {"table": "entities", "primary_key": ["name"]}
+
+
+class FxRates(pa.DataFrameModel):
+    """The annual average exchange rates that value_usd uses, with their source."""
+
+    currency: str = pa.Field(str_matches=r"^[A-Z]{3}$", description="ISO 4217 code")
+    year: pl.Int32 = pa.Field(ge=1999, le=2100, description="Calendar year the rate averages")
+    usd_per_unit: float = pa.Field(gt=0, description="US dollars per unit of the currency (annual average)")
+    rate_date: pl.Date = pa.Field(description="Last day the average covers")
+    days: pl.Int32 = pa.Field(nullable=True, ge=1, description="Daily rates averaged; empty for a published annual average")
+    source: str = pa.Field(description="Where the rate comes from")
+
+    class Config:
+        strict = True
+        coerce = True
+        metadata = {"table": "fx_rates", "primary_key": ["currency", "year"]}
+
+
+PUBLISHED_MODELS = (Documents, NumericFacts, Quarantine, Entities, FxRates)
+REFERENCE_MODELS = (Entities, FxRates)  # made from the lexicons and rate data, not from the seeds

@@ -21,7 +21,19 @@ SELECT
     f.text,
     f.start_char,
     f.end_char,
-    f.sentence
+    f.sentence,
+    f.subject,
+    f.metric,
+    f.topic,
+    f.value_usd,
+    f.value_high_usd,
+    f.fx_rate_date,
+    f.subject_text,
+    f.subject_start,
+    f.subject_end,
+    f.metric_cue,
+    f.metric_cue_start,
+    f.metric_cue_end
 FROM numeric_facts AS f
 JOIN documents AS d USING (doc_id);
-COMMENT ON VIEW fact_details IS 'Each numeric fact with the title, author, publisher, URL, date and language of its document, for dashboards.';
+COMMENT ON VIEW fact_details IS 'Each numeric fact with the title, author, publisher, URL, date and language of its document, what it is about (subject, metric, topic) and its value in US dollars, for dashboards.';

@@ -8,7 +8,8 @@ import pytest
 
 from tests.conftest import REPO
 
-PURE = ["pipelines/ingest", "pipelines/extract", "pipelines/schema", "pipelines/warehouse", "pipelines/hops.py"]
+PURE = ["pipelines/ingest", "pipelines/extract", "pipelines/schema", "pipelines/warehouse", "pipelines/vocabulary",
+        "pipelines/fx", "pipelines/hops.py"]
 
 
 def _modules():
