@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandera.polars as pa
 
-from pipelines.schema.tables import PUBLISHED_MODELS
+from pipelines.schema.tables import PUBLISHED_MODELS, REFERENCE_MODELS
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 DDL_DIR = SQL_DIR / "ddl"
@@ -83,9 +83,11 @@ def ddl_files() -> dict[Path, str]:
 
 def column_descriptions() -> dict[str, str]:
     """Column name -> description over the published models; a name in several tables keeps
-    the description of the last model (numeric_facts: a view's fact columns are its subject)."""
+    the description of the last model (numeric_facts: a view's fact columns are its subject).
+    The reference tables (entities, fx_rates) come first: no view selects their columns, and
+    their ``year`` (the year a rate averages) is not a fact's."""
     out: dict[str, str] = {}
-    for model in PUBLISHED_MODELS:
+    for model in sorted(PUBLISHED_MODELS, key=lambda m: m not in REFERENCE_MODELS):
         out.update({name: c.description for name, c in model.to_schema().columns.items() if c.description})
     return out
 

@@ -105,7 +105,7 @@ class NumericFacts(pa.DataFrameModel):
     # What the fact is about (GUIDELINES.md "What a fact is about"); appended: dashboards rely on the order above.
     subject: str = pa.Field(nullable=True, description="Whose quantity: the owning entity's canonical English name "
                             "(entities.name), empty when the text names no owner or it is a world total")
-    metric: str = pa.Field(isin=list(METRICS), description="What is measured (one of 25); category is its roll-up")
+    metric: str = pa.Field(isin=list(METRICS), description=f"What is measured (one of {len(METRICS)}, pipelines/vocabulary/vocabulary.yaml); category is its roll-up")
     topic: str = pa.Field(nullable=True, isin=list(TOPICS), description="The goods, technology or sector, if named")
     value_usd: float = pa.Field(nullable=True, description="Money: value in US dollars at the annual average rate "
                                 "of fx_rate_date's year; empty for other kinds or a currency without a rate")
@@ -131,20 +131,25 @@ class NumericFacts(pa.DataFrameModel):
         roll_up = pl.col("metric").replace_strict({m: category_of(m) for m in METRICS}, default=None)
         return data.lazyframe.select(((kind == pl.col("quantity_kind")) & (roll_up == pl.col("category"))).fill_null(False))
 
-    @pa.dataframe_check(error="value_usd and value_high_usd are for money only, and finite")
+    @pa.dataframe_check(error="value_usd and value_high_usd are for money only, both or neither, finite and ordered")
     def usd_only_for_money(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        usd = pl.col("value_usd")
-        return data.lazyframe.select(
-            usd.is_null() | ((pl.col("quantity_kind") == "money") & usd.is_finite() & pl.col("value_high_usd").is_finite())
-        )
+        usd, high = pl.col("value_usd"), pl.col("value_high_usd")
+        converted = (pl.col("quantity_kind") == "money") & usd.is_finite() & high.is_finite() & (high >= usd)
+        return data.lazyframe.select((usd.is_null() & high.is_null()) | converted.fill_null(False))
 
-    @pa.dataframe_check(error="subject_text and metric_cue must be as long as their spans")
+    @pa.dataframe_check(error="fx_rate_date only with a value_usd (and none for US dollars)")
+    def rate_date_needs_usd(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        date = pl.col("fx_rate_date")
+        return data.lazyframe.select(date.is_null() | (pl.col("value_usd").is_not_null() & (pl.col("unit") != "USD")))
+
+    @pa.dataframe_check(error="subject_text and metric_cue must be as long as their spans (text, start, end: all or none)")
     def evidence_fits_spans(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        subject = pl.col("subject_text").is_null() | (
-            (pl.col("subject_end") - pl.col("subject_start")) == pl.col("subject_text").str.len_chars())
-        cue = pl.col("metric_cue").is_null() | (
-            (pl.col("metric_cue_end") - pl.col("metric_cue_start")) == pl.col("metric_cue").str.len_chars())
-        return data.lazyframe.select((subject & cue).fill_null(False))
+        def fits(text: str, start: str, end: str) -> pl.Expr:
+            given = [pl.col(c).is_not_null() for c in (text, start, end)]
+            length = (pl.col(end) - pl.col(start)) == pl.col(text).str.len_chars()
+            return (~given[0] & ~given[1] & ~given[2]) | (given[0] & given[1] & given[2] & length).fill_null(False)
+        return data.lazyframe.select(fits("subject_text", "subject_start", "subject_end")
+                                     & fits("metric_cue", "metric_cue_start", "metric_cue_end"))
 
     @pa.dataframe_check(error="value and value_high must be finite numbers")
     def values_are_finite(cls, data: pa.PolarsData) -> pl.LazyFrame:

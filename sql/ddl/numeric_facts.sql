@@ -45,7 +45,7 @@ COMMENT ON COLUMN numeric_facts.end_char IS 'End of the span in body, exclusive'
 COMMENT ON COLUMN numeric_facts.sentence IS 'The sentence around the span';
 COMMENT ON COLUMN numeric_facts.extractor_version IS 'Version of the engine and lexicons that found the fact';
 COMMENT ON COLUMN numeric_facts.subject IS 'Whose quantity: the owning entity''s canonical English name (entities.name), empty when the text names no owner or it is a world total';
-COMMENT ON COLUMN numeric_facts.metric IS 'What is measured (one of 25); category is its roll-up';
+COMMENT ON COLUMN numeric_facts.metric IS 'What is measured (one of 25, pipelines/vocabulary/vocabulary.yaml); category is its roll-up';
 COMMENT ON COLUMN numeric_facts.topic IS 'The goods, technology or sector, if named';
 COMMENT ON COLUMN numeric_facts.value_usd IS 'Money: value in US dollars at the annual average rate of fx_rate_date''s year; empty for other kinds or a currency without a rate';
 COMMENT ON COLUMN numeric_facts.value_high_usd IS 'Money: value_high in US dollars';
