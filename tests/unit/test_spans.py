@@ -73,7 +73,9 @@ def test_warehouse_span_check_on_the_schema_finds_a_shifted_span():
     con.execute("INSERT INTO documents (doc_id, source_file, content_sha256, format, title, language, title_language, "
                 "body, pipeline_version) VALUES ('0123456789abcdef', 'a.txt', ?, 'text', 't', 'zh-Hans', 'zh-Hans', "
                 "'营收增长5%。', 'v')", ["0" * 64])
-    con.execute("INSERT INTO numeric_facts VALUES ('fedcba9876543210', '0123456789abcdef', 'percent', 5, 5, '%', "
-                "'growth_rate', 'exact', NULL, '5%', 5, 7, 's', 'v')")
+    con.execute("INSERT INTO numeric_facts (fact_id, doc_id, quantity_kind, value, value_high, unit, category, "
+                "qualifier, year, text, start_char, end_char, sentence, extractor_version, metric) VALUES "
+                "('fedcba9876543210', '0123456789abcdef', 'percent', 5, 5, '%', 'growth_rate', 'exact', NULL, '5%', "
+                "5, 7, 's', 'v', 'growth')")
     [row] = warehouse_span_mismatches(con).rows()
     assert row == ("fedcba9876543210", "0123456789abcdef", 5, 7, "5%", "%。")
