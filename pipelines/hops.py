@@ -127,14 +127,25 @@ def validated(model: type, frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
-def reference_frames() -> dict[str, pl.DataFrame]:
-    """The tables made from the lexicons and rate data (entities, fx_rates), checked by their models."""
+def entities_frame() -> pl.DataFrame:
+    """Every entity the lexicon knows (the ``entities`` table), names sorted."""
     entities = [{"name": e.name, "type": e.type, "iso_code": e.iso_code, "aliases_en": list(e.aliases_en),
                  "aliases_zh_hans": list(e.aliases_zh_hans), "aliases_zh_hant": list(e.aliases_zh_hant)}
                 for e in load_entities()]
+    return frame_from_rows(Entities, entities).sort("name")
+
+
+def fx_rates_frame() -> pl.DataFrame:
+    """Every annual average rate ``to_usd`` can use (the ``fx_rates`` table)."""
     rates = [r.__dict__ for years in annual_rates().values() for r in years.values()]
-    return {"entities": validated(Entities, frame_from_rows(Entities, entities)),
-            "fx_rates": validated(FxRates, frame_from_rows(FxRates, rates).sort("currency", "year"))}
+    return frame_from_rows(FxRates, rates).sort("currency", "year")
+
+
+def reference_frames() -> dict[str, pl.DataFrame]:
+    """The tables made from the lexicons and rate data (entities, fx_rates), checked by their
+    models: what ``publish_warehouse`` writes when it is not handed them (the Dagster asset
+    ``reference_data`` hands them over with its own Pandera checks)."""
+    return {"entities": validated(Entities, entities_frame()), "fx_rates": validated(FxRates, fx_rates_frame())}
 
 
 def extract_hop(documents: pl.DataFrame, progress: Progress | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -150,8 +161,11 @@ def extract_hop(documents: pl.DataFrame, progress: Progress | None = None) -> tu
             rows = []
             year = reference_year(doc["published_at"], doc["saved_at"])
             for fact in extract_facts(doc["body"], doc["language"], reference_year=year):
-                if doc["body"][fact.start_char : fact.end_char] != fact.text:
-                    raise AssertionError(f"span {fact.start_char}:{fact.end_char} is not «{fact.text}»")
+                for text, start, end in ((fact.text, fact.start_char, fact.end_char),
+                                         (fact.subject_text, fact.subject_start, fact.subject_end),
+                                         (fact.metric_cue, fact.metric_cue_start, fact.metric_cue_end)):
+                    if text is not None and doc["body"][start:end] != text:  # evidence is grounded like the fact
+                        raise AssertionError(f"span {start}:{end} is not «{text}»")
                 row = fact_row(doc["doc_id"], fact, version, year)
                 problem = row_problem(NumericFacts, row)
                 if problem:
