@@ -63,7 +63,9 @@ class PublishError(RuntimeError):
 
     @property
     def failed_checks(self) -> dict[str, pl.DataFrame]:
-        return {name: rows for name, rows in self.check_results.items() if rows.height}
+        """The blocking checks that found rows (warnings aside)."""
+        warnings = warning_checks()
+        return {name: rows for name, rows in self.check_results.items() if rows.height and name not in warnings}
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,10 @@ class PublishReport:
 
 
 _CHECK_TABLE = re.compile(r"^-- table: (\w+)$", re.MULTILINE)
-# A check with a "-- severity: warn" line reports its rows but does not stop the publish.
+# A check with a "-- severity: warn" line reports its rows but does not stop the publish;
+# "-- tally: <column>" has its rows counted per value of that column in the check's metadata.
 _WARN = re.compile(r"^-- severity: warn$", re.MULTILINE)
+_TALLY = re.compile(r"^-- tally: (\w+)$", re.MULTILINE)
 
 
 def _queries(folder: Path) -> dict[str, str]:
@@ -114,6 +118,19 @@ CODE_CHECKS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection], pl.DataF
 def warning_checks() -> frozenset[str]:
     """The checks that warn rather than block (their ``-- severity: warn`` line)."""
     return frozenset(name for name, sql in sql_checks().items() if _WARN.search(sql))
+
+
+def check_tallies() -> dict[str, str]:
+    """Check name -> the column its offending rows are counted by (its ``-- tally:`` line)."""
+    return {name: match.group(1) for name, sql in sql_checks().items() if (match := _TALLY.search(sql))}
+
+
+def tally(rows: pl.DataFrame, column: str) -> str:
+    """'KPW 3, XAF 1': offending rows per value of ``column``, most first ('' for none)."""
+    if rows.is_empty():
+        return ""
+    counts = rows.group_by(column).len().sort(["len", column], descending=[True, False], nulls_last=True)
+    return ", ".join(f"{value} {n}" for value, n in counts.iter_rows())
 
 
 def check_tables() -> dict[str, str]:
@@ -288,8 +305,7 @@ def publish_warehouse(
                 # Committed to the building file only: a failure below discards that file.
                 con.execute("COMMIT")
                 results = run_checks(con)
-                warnings = warning_checks()
-                failed = {name: rows for name, rows in results.items() if rows.height and name not in warnings}
+                failed = PublishError("", results).failed_checks
                 if failed:
                     summary = ", ".join(f"{name} ({rows.height} rows)" for name, rows in failed.items())
                     raise PublishError(f"warehouse checks failed, nothing published: {summary}", results)

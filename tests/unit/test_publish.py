@@ -126,3 +126,49 @@ def test_a_text_file_as_warehouse_is_refused_not_overwritten(tmp_path, frames):
     with pytest.raises(WarehouseUnavailable, match="cannot be opened"):
         publish_warehouse(path, *frames)
     assert path.read_text() == "my notes, not a warehouse\n" * 50
+
+
+def _first_money_fact(facts: pl.DataFrame) -> pl.Expr:
+    first = facts.filter(pl.col("quantity_kind") == "money")["fact_id"][0]
+    return pl.col("fact_id") == first
+
+
+def test_money_without_a_rate_warns_and_publishes(tmp_path, frames):
+    from pipelines.warehouse.publish import check_tallies, tally, warning_checks
+
+    documents, facts, rejects = frames
+    no_rate = facts.with_columns(
+        pl.when(_first_money_fact(facts)).then(pl.lit("XAF")).otherwise(pl.col("unit")).alias("unit"),
+        *(pl.when(_first_money_fact(facts)).then(None).otherwise(pl.col(c)).alias(c)
+          for c in ("value_usd", "value_high_usd", "fx_rate_date")),
+    )
+    report = publish_warehouse(tmp_path / "w.duckdb", documents, no_rate, rejects)  # not refused
+    rows = report.check_results["money_without_usd"]
+    assert rows.height == 1 and rows["currency"].to_list() == ["XAF"]
+    assert warning_checks() == {"money_without_usd"} and check_tallies() == {"money_without_usd": "currency"}
+    assert tally(rows, "currency") == "XAF 1"
+    assert all(rows.is_empty() for name, rows in report.check_results.items() if name != "money_without_usd")
+
+
+def test_a_subject_that_is_no_entity_blocks_the_publish(tmp_path, frames):
+    documents, facts, rejects = frames
+    unknown = facts.with_columns(
+        pl.when(_first_money_fact(facts)).then(pl.lit("Atlantis")).otherwise(pl.col("subject")).alias("subject"))
+    with pytest.raises(PublishError, match="fact_subjects_are_entities") as info:
+        publish_warehouse(tmp_path / "w.duckdb", documents, unknown, rejects)
+    assert info.value.failed_checks["fact_subjects_are_entities"]["subject"].to_list() == ["Atlantis"]
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_reference_tables_are_written_whole_every_time(tmp_path, frames):
+    from pipelines.hops import reference_frames
+
+    path = tmp_path / "w.duckdb"
+    reference = reference_frames()
+    report = publish_warehouse(path, *frames)
+    assert report.row_counts["entities"] == reference["entities"].height
+    assert report.row_counts["fx_rates"] == reference["fx_rates"].height
+    publish_warehouse(path, *frames, reference={**reference, "fx_rates": reference["fx_rates"].head(3)})
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.sql("SELECT count(*) FROM fx_rates").fetchall() == [(3,)]  # replaced, not appended
+        assert con.sql("SELECT count(*) FROM entities").fetchall() == [(reference["entities"].height,)]
