@@ -67,7 +67,7 @@ def test_rebuild_gives_identical_tables(seeds_warehouse, tmp_path):
     db, _ = seeds_warehouse
     again = tmp_path / "again.duckdb"
     assert materialize(SEEDS, again).success
-    for table in ("documents", "numeric_facts", "quarantine"):
+    for table in ("documents", "numeric_facts", "quarantine", "entities", "fx_rates"):
         assert query(db, f"SELECT * FROM {table} ORDER BY ALL").equals(query(again, f"SELECT * FROM {table} ORDER BY ALL"))
 
 
@@ -113,8 +113,9 @@ def test_definitions_load_with_schemas_and_descriptions():
     dg.Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
     keys = sorted(k.to_user_string() for k in graph.get_all_asset_keys())
-    assert keys == ["documents", "extract_rejects", "extracted_facts", "numeric_facts", "parse_rejects",
-                    "parsed_documents", "quarantine", "raw_seed_files"]
+    assert keys == ["annual_fx_rates", "documents", "entities", "extract_rejects", "extracted_facts", "fx_rates",
+                    "known_entities", "numeric_facts", "parse_rejects", "parsed_documents", "quarantine",
+                    "raw_seed_files"]
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assert node.description
@@ -149,8 +150,14 @@ def test_catalog_shows_the_published_totals_after_an_incremental_run(tmp_path):
     assert sum(r.data["facts"] for r in by_kind.records) == 19
     assert [c.name for c in by_kind.schema.columns] == ["quantity_kind", "category", "unit", "facts", "documents"]
     assert len(tables["documents"]["documents_preview"].value.records) == 5
+    by_metric = tables["numeric_facts"]["facts_by_metric"].value
+    assert sum(r.data["facts"] for r in by_metric.records) == 19
+    assert [c.name for c in by_metric.schema.columns][:4] == ["quantity_kind", "category", "metric", "facts"]
+    assert tables["entities"]["dagster/row_count"].value == tables["entities"]["made_this_run"].value > 100
+    assert tables["fx_rates"]["dagster/row_count"].value > 100
+    assert "fx_rates_by_currency" in tables["fx_rates"] and "entities_by_type" in tables["entities"]
     graph = build_defs(seeds_dir=str(SEEDS), duckdb_path=str(db)).resolve_asset_graph()
-    for table in ("documents", "numeric_facts", "quarantine"):
+    for table in ("documents", "numeric_facts", "quarantine", "entities", "fx_rates"):
         node = graph.get(dg.AssetKey(table))
         assert node.metadata["dagster/table_name"] == f"warehouse.main.{table}"
         assert node.owners == ["team:chipfacts"]
@@ -163,3 +170,94 @@ def test_loading_the_code_location_raises_no_beta_warning():
     run = subprocess.run([sys.executable, "-W", "error::dagster.BetaWarning", "-c", "import pipelines.definitions"],
                          cwd=REPO, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
+
+
+ISSUE_ENTITIES = {
+    "United States", "China", "Taiwan", "Japan", "South Korea", "Netherlands", "Germany", "European Union",
+    "Hong Kong", "Singapore", "Malaysia", "India", "Vietnam", "Russia", "Israel", "Australia", "Nvidia", "AMD",
+    "Intel", "TSMC", "Samsung Electronics", "SK Hynix", "Micron Technology", "ASML Holding", "Tokyo Electron",
+    "Applied Materials", "Lam Research", "KLA Corporation", "Huawei", "SMIC",
+}
+
+
+def test_money_facts_have_us_dollar_values(seeds_warehouse):
+    db, _ = seeds_warehouse
+    money = query(db, "SELECT unit, value, value_high, value_usd, value_high_usd, fx_rate_date, year, "
+                      "extract(year FROM fx_rate_date) AS rate_year FROM numeric_facts WHERE quantity_kind = 'money'")
+    assert money.height > 0 and money["value_usd"].null_count() == 0 and money["value_high_usd"].null_count() == 0
+    assert set(money["unit"]) >= {"USD", "CNY", "KRW"}
+    usd = money.filter(pl.col("unit") == "USD")
+    assert usd["value_usd"].to_list() == usd["value"].to_list() and usd["fx_rate_date"].null_count() == usd.height
+    other = money.filter(pl.col("unit") != "USD")
+    assert other["fx_rate_date"].null_count() == 0
+    # each conversion uses the fx_rates row it names
+    joined = query(db, "SELECT f.value_usd, f.value * r.usd_per_unit AS expected FROM numeric_facts f "
+                       "JOIN fx_rates r ON r.currency = f.unit AND r.rate_date = f.fx_rate_date")
+    assert joined.height == other.height
+    for got, expected in joined.iter_rows():
+        assert got == pytest.approx(expected, rel=1e-12)
+    # the fact's own year when it names one that has a rate
+    dated = other.filter(pl.col("year").is_not_null())
+    assert (dated["rate_year"] == dated["year"]).all()
+    others = query(db, "SELECT value_usd FROM numeric_facts WHERE quantity_kind <> 'money'")
+    assert others["value_usd"].null_count() == others.height
+
+
+def test_entities_fx_rates_and_subjects(seeds_warehouse):
+    db, _ = seeds_warehouse
+    entities = query(db, "SELECT * FROM entities")
+    assert ISSUE_ENTITIES <= set(entities["name"]), ISSUE_ENTITIES - set(entities["name"])
+    china = entities.filter(pl.col("name") == "China").row(0, named=True)
+    assert china["type"] == "country" and china["iso_code"] == "CN" and "中国" in china["aliases_zh_hans"]
+    orphans = query(db, "SELECT subject FROM numeric_facts WHERE subject IS NOT NULL "
+                        "AND subject NOT IN (SELECT name FROM entities)")
+    assert orphans.is_empty()
+    assert query(db, "SELECT count(subject) AS n FROM numeric_facts")["n"][0] > 0
+    rates = query(db, "SELECT currency, year, usd_per_unit, days FROM fx_rates")
+    assert {"CNY", "KRW", "JPY", "EUR", "TWD"} <= set(rates["currency"])
+    twd = rates.filter((pl.col("currency") == "TWD") & (pl.col("year") == 2024)).row(0, named=True)
+    assert twd["usd_per_unit"] == pytest.approx(1 / 32.112) and twd["days"] is None
+    details = query(db, "SELECT subject, metric, topic, value_usd, fx_rate_date, subject_text, metric_cue "
+                        "FROM fact_details")
+    assert details.height == 19 and details["metric"].null_count() == 0
+
+
+def test_evidence_spans_are_body_text(seeds_warehouse):
+    db, _ = seeds_warehouse
+    rows = query(db, "SELECT d.body, f.subject_text, f.subject_start, f.subject_end, f.metric_cue, "
+                     "f.metric_cue_start, f.metric_cue_end FROM numeric_facts f JOIN documents d USING (doc_id)")
+    seen = 0
+    for body, subject, s_start, s_end, cue, c_start, c_end in rows.iter_rows():
+        for text, start, end in ((subject, s_start, s_end), (cue, c_start, c_end)):
+            if text is not None:
+                assert body[start:end] == text
+                seen += 1
+    assert seen > 0
+
+
+def test_reference_assets_are_checked_by_their_models(seeds_warehouse):
+    _, result = seeds_warehouse
+    checks = {(c.asset_key.to_user_string(), c.check_name): c for c in result.get_asset_check_evaluations()}
+    assert checks[("known_entities", "pandera_schema")].passed
+    assert checks[("annual_fx_rates", "pandera_schema")].passed
+    assert checks[("numeric_facts", "fact_subjects_are_entities")].passed
+    warning = checks[("numeric_facts", "money_without_usd")]
+    assert warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
+
+
+def test_money_without_a_rate_is_a_warning_not_a_failure(tmp_path):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    (folder / "naira.txt").write_text("Lagos Chip Weekly\n\nNigeria spent ₦50 billion on imported chips in 2024, "
+                                      "the trade ministry said.\n", encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    result = materialize(folder, db)
+    assert result.success  # published despite the warning
+    naira = query(db, "SELECT value, value_usd, fx_rate_date FROM numeric_facts WHERE unit = 'NGN'")
+    assert naira.rows() == [(5e10, None, None)]
+    checks = {c.check_name: c for c in result.get_asset_check_evaluations()}
+    warning = checks["money_without_usd"]
+    assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
+    assert warning.metadata["offending_rows"].value == 1
+    assert warning.metadata["by_currency"].value == "NGN 1"
+    assert all(c.passed for name, c in checks.items() if name != "money_without_usd")
