@@ -26,7 +26,8 @@ from tests.readme import readme_command, run_in, sandbox
 pytestmark = pytest.mark.integration
 
 ARTIFACTS = REPO / "tests" / "artifacts"
-ASSETS = ["raw_seed_files", "parsed_documents", "extracted_facts", "documents", "numeric_facts", "quarantine"]
+ASSETS = ["raw_seed_files", "parsed_documents", "extracted_facts", "known_entities", "annual_fx_rates", "documents",
+          "numeric_facts", "quarantine", "entities", "fx_rates"]
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-dev-shm-usage"]
