@@ -29,12 +29,17 @@ NO_TOPIC = "none"
 # sentence linear.
 REACH = 400
 MAX_CLAUSES = 8  # and as many clauses either side of its own
-# What may open a clause before its grammatical subject: spaces, brackets, an article.
-_OPENING = re.compile(r"[\s(（\[【「“\"'-]*(?:the\s+|The\s+)?")
+_LIST_COMMAS = "、，,"  # what may join the entities of a list
+_MAX_INTRODUCING = 3  # sentences back through headings that end on a colon
+_INTRODUCING = (":", "：")
+_SALES_REACH = 8  # characters after a market place where its sales word stands (市场的销售收入)
+# What may open a clause before its grammatical subject: spaces, brackets, a year (2025年,
+# In 2025,), an article.
+_OPENING = re.compile(r"[\s(（\[【「“\"'-]*(?:(?:[Ii]n\s+)?(?:19|20)\d{2}\s*(?:年|,)?\s*)?(?:the\s+|The\s+)?")
 # A line that goes on with the paragraph above it: a list item.
 _LIST_ITEM = re.compile(r"\s*\n\s*(?:[-*•·]|\d{1,2}[).、]|[(（]\d{1,2}[)）]|[①-⑳])")
 # What may join the entities of a list (字节跳动、腾讯等; South Korea and Japan).
-_LIST_JOINER = re.compile(r"[\s、，,/]*(?:和|与|及|以及|and|or)?[\s、，,]*", re.IGNORECASE)
+_LIST_JOINER = re.compile(r"[\s、，,/]*(?:和|与|及|以及|and|or)?[\s、，,]*(?:the\s+)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class _Patterns:
     market_after: re.Pattern[str]
     market_before: SuffixPattern
     subset_before: re.Pattern[str]
+    respectively: re.Pattern[str]
 
 
 @functools.cache
@@ -81,6 +87,7 @@ def _patterns(lexicon: Lexicon) -> _Patterns:
                                 re.IGNORECASE),
         market_before=compile_words(list(lexicon.market_before), anchored="end"),
         subset_before=re.compile(rf"\s*(?:{alternation(list(lexicon.subset_before))})", re.IGNORECASE),
+        respectively=compile_words(list(lexicon.respectively), anchored="start"),
     )
 
 
@@ -151,9 +158,28 @@ class AboutReader:
         if i < 0:
             return None
         between = self.text[ends[i] : sentence[0]] + self.text[sentence[0] : sentence[0] + 8]
-        if "\n" in self.text[starts[i] : sentence[0]] and not _LIST_ITEM.match(between):
+        if "\n" in self.text[starts[i] : sentence[0]] and not _LIST_ITEM.match(between) \
+                and not self.introduces(starts[i], ends[i]):
             return None
         return starts[i], ends[i]
+
+    def introduces(self, start: int, end: int) -> bool:
+        """Whether the sentence ends on a colon: it introduces the lines after it (英伟达…发布
+        财报：, then a list of its figures)."""
+        return self.text[start:end].rstrip().endswith(_INTRODUCING)
+
+    def earlier_sentences(self, sentence: tuple[int, int]) -> list[tuple[int, int]]:
+        """The previous sentence of the paragraph and, while each ends on a colon and names
+        no entity, the one before it: a heading over a heading over a list speaks for it."""
+        found: list[tuple[int, int]] = []
+        previous = self.previous_sentence(sentence)
+        while previous is not None and len(found) < _MAX_INTRODUCING:
+            found.append(previous)
+            if not self.introduces(*previous) or previous[0] in self.subject_of_sentence \
+                    or self.candidates(*previous, False):
+                break
+            previous = self.previous_sentence(previous)
+        return found
 
     def later_clauses(self, sentence: tuple[int, int], clause: tuple[int, int]) -> Iterator[tuple[int, int]]:
         """The clauses of the sentence after ``clause``, in order, within REACH of it."""
@@ -165,6 +191,38 @@ class AboutReader:
                 yield pos, nxt[1]
             pos = nxt[1] + 1
 
+    # -- partner -----------------------------------------------------------------------
+    def partnered(self, kind: str, metric: str, cue: tuple[int, int] | None, sentence: tuple[int, int],
+                  clause: tuple[int, int], span: tuple[int, int]) -> str:
+        """``metric``, unless only bare cues (``needs_partner``: "% of revenue") chose it and the
+        part of the share is no place. The part stands before the clause's first word of the
+        other metric: its first entity, or a place named as a market, else the same in the
+        nearest earlier clause naming one (中国区营收占20%, China is its largest market, accounting for 26% of its sales:
+        a dependence; 55亿美元费用占中国区营收的32%, H20 (占中国营收85%): a share)."""
+        rule = self.lexicon.metrics[kind]["needs_partner"].get(metric)
+        if rule is None or cue is None or self.text[cue[0] : cue[1]].lower() not in rule[0]:
+            return metric
+        bare, otherwise = rule
+        found = self.around.cues_in(kind, context._cue_matcher(self.lexicon, kind), clause, sentence)
+        if any(c[3] == metric and self.text[c[0] : c[1]].lower() not in bare for c in found.cues):
+            return metric  # 30-40%的销售额依赖于中国: a cue that needs no partner
+        part_end = min([span[0], *(c[0] for c in found.cues if c[3] == otherwise and c[0] < span[0])])
+        for lo, hi in ((clause[0], part_end), *self.earlier_clauses(sentence, clause)):
+            mentions = self.candidates(lo, hi, False)
+            if mentions:
+                if mentions[0].entity.type in _PLACES or any(self.sells_in(m, bare) for m in mentions):
+                    return metric  # ASML在中国市场的销售收入占比: the market is the partner
+                break
+        return otherwise  # a share of revenue: the sentence's market or output words name no other whole
+
+    def sells_in(self, m: Mention, sales_words: frozenset[str]) -> bool:
+        """A place named as a market whose sales follow it (中国市场的销售收入, 中国区营收),
+        not one that describes a product (中国区主力产品)."""
+        if not self.is_market(m):
+            return False
+        after = self.text[m.end : m.end + _SALES_REACH].lower()
+        return any(word in after for word in sales_words)
+
     # -- subject -----------------------------------------------------------------------
     def subject(self, sentence: tuple[int, int], clause: tuple[int, int], span: tuple[int, int],
                 metric: str) -> Subject | None:
@@ -175,33 +233,73 @@ class AboutReader:
         global) before any entity ends the search: a world total has no owner. For a
         company's metric (revenue, market share ...) a company in the quantity's clause owns
         it, a company beats a place, and a place named as a market is no owner."""
+        clause = self.without_list_breaks(sentence, clause)
         company_metric = metric in self.lexicon.company_metrics
+        skip_markets = metric not in self.lexicon.market_metrics  # 中国区营收占32%: China is where, not whose
         if company_metric:
             heads = [m for m in self.candidates(max(clause[0], span[0] - REACH), min(clause[1], span[1] + REACH), False)
                      if m.entity.type in _HEADS]
             if heads:
-                return self.as_subject(heads[0], heads[0].start)
+                return self.head_of(heads)
         skipped: Mention | None = None
         windows = [(max(clause[0], span[0] - REACH), span[0]), *self.earlier_clauses(sentence, clause),
                    (span[1], min(clause[1], span[1] + REACH)), *self.later_clauses(sentence, clause)]
-        previous = self.previous_sentence(sentence)
-        if previous is not None:
-            windows.append((max(previous[0], previous[1] - REACH), previous[1]))
+        own = len(windows)  # the windows of the quantity's own sentence
+        earlier = self.earlier_sentences(sentence)
+        windows += [(max(lo, hi - REACH), hi) for lo, hi in earlier]
+        if company_metric:  # 台积电…，虽多数基地位于台湾，但已承诺投资1650亿美元: the company, anywhere in the sentence
+            for lo, hi in windows[:own]:
+                companies = [m for m in self.candidates(lo, hi, False) if m.entity.type == "company"]
+                if companies:
+                    return self.as_subject(companies[0], companies[0].start)
         for n, (lo, hi) in enumerate(windows):
-            mentions = self.candidates(lo, hi, company_metric)
-            if company_metric:
+            mentions = self.candidates(lo, hi, skip_markets)
+            if skip_markets:
                 markets = [m for m in self.candidates(lo, hi, False) if self.is_market(m)]
                 skipped = skipped or (markets[0] if markets else None)
+            if company_metric:
                 heads = [m for m in mentions if m.entity.type in _HEADS]
                 if heads:
-                    return self.as_subject(heads[0], heads[0].start)
+                    return self.head_of(heads)
             if mentions:
-                return self.head_of(mentions)
+                return self.respective(mentions, span, sentence) or self.head_of(mentions)
             if n == 0 and self.names_the_world(lo, hi):
                 return None
-            if previous is not None and hi == previous[1] and previous[0] in self.subject_of_sentence:
-                return self.subject_of_sentence[previous[0]]  # goes on about the previous sentence's owner
-        return self.as_subject(skipped, skipped.start) if skipped else None
+            if n >= own and earlier[n - own][0] in self.subject_of_sentence:
+                return self.subject_of_sentence[earlier[n - own][0]]  # goes on about the previous sentence's owner
+        return self.as_subject(skipped, skipped.start) if skipped and not company_metric else None
+
+    def respective(self, mentions: list[Mention], span: tuple[int, int], sentence: tuple[int, int]) -> Subject | None:
+        """In a sentence that says "respectively" (分别), the entity of the list opening with
+        ``mentions[0]`` whose place in the list is the quantity's among the quantities after it
+        (Japan and the US seeing a 26% and 10% growth, respectively: 10% is the US's)."""
+        if not self.p.respectively.search(self.text, *sentence):
+            return None
+        listed = [mentions[0]]
+        i = self.mentions.index(mentions[0]) + 1
+        while i < len(self.mentions) and _LIST_JOINER.fullmatch(self.text, listed[-1].end, self.mentions[i].start):
+            listed.append(self.mentions[i])
+            i += 1
+        taken = self.around.taken
+        first = bisect.bisect_left(taken, (listed[-1].end, listed[-1].end))
+        k = bisect.bisect_left(taken, (span[1], 0), first) - first - 1  # its place among the quantities after the list
+        if len(listed) < 2 or not 0 <= k < len(listed):
+            return None
+        return self.as_subject(listed[k], listed[k].start)
+
+    def without_list_breaks(self, sentence: tuple[int, int], clause: tuple[int, int]) -> tuple[int, int]:
+        """The clause, reaching back over the commas of a list of entities it opens with
+        (出口主要流向德国、日本、韩国 对美国出口份额降至2.9%: one clause, China's)."""
+        lo = clause[0]
+        while lo > sentence[0] and self.text[lo - 1] in _LIST_COMMAS:
+            i = bisect.bisect_left(self.mention_starts, lo)
+            opens = i < len(self.mentions) and self.mentions[i].start == _OPENING.match(self.text, lo).end()
+            j = bisect.bisect_left(self.mention_starts, lo - 1) - 1
+            closes = j >= 0 and self.mentions[j].end == lo - 1
+            if not (opens and closes):
+                break
+            lo = self.around.clause(sentence, self.mentions[j].start, self.mentions[j].start)[0]
+        return lo, clause[1]
 
     def candidates(self, lo: int, hi: int, skip_markets: bool) -> list[Mention]:
         i = bisect.bisect_left(self.mention_starts, lo)
@@ -221,11 +319,12 @@ class AboutReader:
 
     def head_of(self, mentions: list[Mention]) -> Subject:
         """The first mention, unless it is a place that only descriptors separate from a
-        company after it (荷兰光刻机巨头阿斯麦, US chipmaker Nvidia): then the company."""
+        company after it (荷兰光刻机巨头阿斯麦, US chipmaker Nvidia), or an organisation
+        right before one of its own bodies (美国商务部工业与安全局): then the latter."""
         first = mentions[0]
         for after in mentions[1:2]:
-            if first.entity.type in _PLACES and after.entity.type in _HEADS \
-                    and self.p.descriptors.fullmatch(self.text, first.end, after.start):
+            heads = _HEADS if first.entity.type in _PLACES else {"organisation"} if first.entity.type == "organisation" else ()
+            if after.entity.type in heads and self.p.descriptors.fullmatch(self.text, first.end, after.start):
                 return self.as_subject(after, first.start)
         return self.as_subject(first, first.start)
 

@@ -25,6 +25,7 @@ _SENTENCE_END_OR_BULLET = re.compile(
     _SENTENCE_END.pattern + r"|(?:(?<=\s)|(?<=[\u4e00-\u9fff\]）)]))(?<![0-9%$]\s)-\s+(?=[A-Z0-9\u4e00-\u9fff])"
 )
 # Brackets do not end a clause: 提供64亿美元(约464.64亿元人民币)的补贴 is one phrase.
+_LABEL_COLONS = ":："  # a clause ending on one is the label of the value after it
 _CLAUSE_BREAK = re.compile(r"[，,、：:「」『』“”\"]")
 # Where a window of a long sentence may be cut: after clause punctuation (not a comma
 # between digits, 124,000), failing that after a space.
@@ -322,7 +323,7 @@ class TextContext:
         self._cues: dict[tuple[str, int, int], _WindowCues] = {}
         self._present: dict[tuple[str, int, int], set[str]] = {}
         self._relative: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        self._promote: dict[tuple[str, int, int], bool] = {}
+        self._promote: dict[tuple[str, int, int], str] = {}
 
     # -- metric --------------------------------------------------------------------------
     def cues_in(self, kind: str, cues: _CueMatcher, window: tuple[int, int], sentence: tuple[int, int]) -> _WindowCues:
@@ -397,6 +398,9 @@ class TextContext:
             cue = found.nearest(clause, (start, end))
             if cue is None and inside is not None:
                 cue = found.nearest(inside, (inside[0], inside[0]))  # the noun inside the span
+            if cue is None and clause[0] > sentence[0] and self.text[clause[0] - 1] in _LABEL_COLONS:
+                label = self.clause(sentence, clause[0] - 1, clause[0] - 1)  # 毛利率：22.4%: the label names it
+                cue = self.cues_in(kind, cues, label, sentence).nearest(label, (clause[0], clause[0]), after=False)
             if cue is None and not cues.clause_only:
                 # A cue before another quantity of the kind that lies wholly before this one is that one's.
                 cue = self.cues_in(kind, cues, sentence, sentence).nearest(
@@ -410,15 +414,17 @@ class TextContext:
 
     def promoted(self, kind: str, metric: str, sentence: tuple[int, int]) -> str:
         """``metric``, or the one it becomes in a sentence holding certain words
-        (``promote_in_sentence``: share_other in a sentence about a market is market_share)."""
-        rule = _promotions(self.lexicon, kind).get(metric)
-        if rule is None:
+        (``promote_in_sentence``: share_other in a sentence about a market is market_share);
+        the first target whose words the sentence holds wins."""
+        rules = _promotions(self.lexicon, kind).get(metric)
+        if rules is None:
             return metric
         key = (metric, *sentence)
         found = self._promote.get(key)
         if found is None:  # read once per sentence, however many quantities it holds
-            found = self._promote[key] = rule[1].search(self.text, *sentence) is not None
-        return rule[0] if found else metric
+            found = self._promote[key] = next(
+                (target for target, words in rules if words.search(self.text, *sentence)), metric)
+        return found
 
     @staticmethod
     def preferred(cues: _CueMatcher, found: _WindowCues, chosen: _Cue) -> _Cue:
@@ -484,9 +490,9 @@ def _last_start_before(spans: list[tuple[int, int]], pos: int) -> int:
 
 
 @functools.cache
-def _promotions(lexicon: Lexicon, kind: str) -> dict[str, tuple[str, re.Pattern[str]]]:
-    return {metric: (target, compile_words(words, anchored="start"))
-            for metric, (target, words) in lexicon.metrics[kind]["promote_in_sentence"].items()}
+def _promotions(lexicon: Lexicon, kind: str) -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    return {metric: tuple((target, compile_words(words, anchored="start")) for target, words in rules)
+            for metric, rules in lexicon.metrics[kind]["promote_in_sentence"].items()}
 
 
 @functools.cache

@@ -607,6 +607,7 @@ class _Scanner:
                 if j is not None:
                     metric, cue = facts[j].metric, cues[j]  # 现在80%的产品用于国内，而五年前仅为40%
             clause = around.clause(sentence, d.phrase_start, d.end)
+            metric = about.partnered(d.quantity_kind, metric, cue, sentence, clause, (d.phrase_start, d.end))
             subject = about.subject(sentence, clause, (d.phrase_start, d.end), metric)
             topic = about.topic(sentence, clause, (d.start, d.end), subject)
             about.topic_of_sentence.setdefault(sentence[0], topic)

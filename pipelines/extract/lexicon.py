@@ -17,7 +17,7 @@ from typing import Any
 import opencc
 import yaml
 
-from pipelines.vocabulary import TOPICS, metrics_of
+from pipelines.vocabulary import METRICS, TOPICS, metrics_of
 
 _LEXICON_PACKAGE = "pipelines.extract.lexicons"
 _LEXICON_FILES = ("scales", "numbers", "currencies", "kinds", "qualifiers", "metrics", "topics", "context")
@@ -194,9 +194,11 @@ class Lexicon:
     example_before: tuple[str, ...]
     example_after: tuple[str, ...]
     company_metrics: frozenset[str]
+    market_metrics: frozenset[str]  # the figures of a market itself, which its place owns
     market_after: tuple[str, ...]
     market_before: tuple[str, ...]
     subset_before: tuple[str, ...]
+    respectively: tuple[str, ...]
 
     def metric_names(self, kind: str) -> list[str]:
         spec = self.metrics[kind]
@@ -230,6 +232,14 @@ def _number_table(data: dict[str, Any], key: str, where: str) -> dict[str, Decim
     return out
 
 
+def _metric_set(data: dict[str, Any], key: str) -> frozenset[str]:
+    """A list of metrics of context.yaml's subject section, each one of the vocabulary's."""
+    names = data.get(key) or []
+    if stray := [name for name in names if name not in METRICS]:
+        raise LexiconError(f"context.yaml subject: {key}: {stray} are not metrics of the vocabulary")
+    return frozenset(names)
+
+
 def _topics(data: dict[str, Any]) -> dict[str, list[str]]:
     topics = data.get("topics") or {}
     for topic in topics:
@@ -253,15 +263,25 @@ def _metric_spec(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
     for metric in [*not_followed_by, *needs_also, *needs_also.values()]:
         if metric not in cues:
             raise LexiconError(f"{where}: '{metric}' has no cues")
-    promote = {}
+    promote: dict[str, tuple[tuple[str, list[str]], ...]] = {}  # metric -> (target, words), first match wins
     for metric, targets in (spec.get("promote_in_sentence") or {}).items():
-        for target, words in targets.items():
+        for target in targets:
             if metric not in allowed or target not in allowed:
                 raise LexiconError(f"{where}: promote_in_sentence {metric} -> {target}: not a {kind} metric")
-            promote[metric] = (target, _words(targets, target, where))
+        promote[metric] = tuple((target, _words(targets, target, where)) for target in targets)
+    needs_partner: dict[str, tuple[frozenset[str], str]] = {}  # metric -> (its bare cues, metric otherwise)
+    for metric, rule in (spec.get("needs_partner") or {}).items():
+        otherwise = rule.get("otherwise")
+        if metric not in cues or otherwise not in cues:
+            raise LexiconError(f"{where}: needs_partner {metric} -> {otherwise}: both need cues of this kind")
+        words = _words(rule, "cues", where)
+        if stray := [w for w in words if w not in cues[metric]]:
+            raise LexiconError(f"{where}: needs_partner {metric}: {stray} are not among its cues")
+        needs_partner[metric] = (frozenset(w.lower() for w in words), otherwise)
     return {"default": spec["default"], "cues": cues, "not_followed_by": not_followed_by, "needs_also": needs_also,
             "clause_only": bool(spec.get("clause_only")), "prefer_in_clause": prefer,
-            "inherit_in_sentence": bool(spec.get("inherit_in_sentence")), "promote_in_sentence": promote}
+            "inherit_in_sentence": bool(spec.get("inherit_in_sentence")), "promote_in_sentence": promote,
+            "needs_partner": needs_partner}
 
 
 @functools.cache
@@ -355,8 +375,10 @@ def load_lexicon() -> Lexicon:
         descriptors=tuple(_words(context["subject"], "descriptors", "context.yaml subject")),
         example_before=tuple(_words(context["subject"], "example_before", "context.yaml subject")),
         example_after=tuple(_words(context["subject"], "example_after", "context.yaml subject")),
-        company_metrics=frozenset(context["subject"]["company_metrics"]),
+        company_metrics=_metric_set(context["subject"], "company_metrics"),
+        market_metrics=_metric_set(context["subject"], "market_metrics"),
         market_after=tuple(_words(context["subject"], "market_after", "context.yaml subject")),
         market_before=tuple(_words(context["subject"], "market_before", "context.yaml subject")),
         subset_before=tuple(_words(context["subject"], "subset_before", "context.yaml subject")),
+        respectively=tuple(_words(context["subject"], "respectively", "context.yaml subject")),
     )

@@ -20,6 +20,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEEDS_GOLD = FIXTURES / "gold" / "seeds_gold.csv"
 ARTICLES = FIXTURES / "articles"
 HELDOUT = FIXTURES / "articles_heldout"
+BATCH3 = FIXTURES / "articles_batch3"
 
 
 def group_of(file: str) -> str:
@@ -28,7 +29,8 @@ def group_of(file: str) -> str:
 
 
 def engine_found(body: str, language: str | None) -> list[Found]:
-    return [Found(f.quantity_kind, float(f.value), float(f.value_high), f.unit, f.category, f.qualifier, f.text)
+    return [Found(f.quantity_kind, float(f.value), float(f.value_high), f.unit, f.category, f.qualifier, f.text,
+                  f.subject, f.metric, f.topic)
             for f in extract_facts(body, language)]
 
 
@@ -63,4 +65,8 @@ def total(scores: dict[str, Score]) -> Score:
         out.misses += s.misses
         out.false_positives += s.false_positives
         out.wrong_labels += s.wrong_labels
+        out.wrong_about += s.wrong_about
+        for name, n in s.about_n.items():
+            out.about_n[name] = out.about_n.get(name, 0) + n
+            out.about_ok[name] = out.about_ok.get(name, 0) + s.about_ok.get(name, 0)
     return out

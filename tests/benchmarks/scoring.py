@@ -1,6 +1,8 @@
 """Score extracted facts against a gold CSV, by the rules of GUIDELINES.md
 ("How a system is scored"): same kind and unit, value and value_high within 0.5 %;
-each gold fact matches at most one extracted fact; optional gold facts are neutral.
+each gold fact matches at most one extracted fact; optional gold facts are neutral. What a
+matched fact is about (subject, metric, topic) is scored where the gold file has those columns,
+as ``score_facts.py`` does: compared case-folded, an empty value meaning none.
 
 Shared by the conformance test and the benchmark script, so both count the same way.
 """
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SCORED_KINDS = frozenset({"money", "percent", "people", "multiple"})
+ABOUT = ("subject", "metric", "topic")
 
 
 @dataclass
@@ -27,6 +30,7 @@ class GoldFact:
     qualifier: str
     text: str
     scored: bool
+    about: dict[str, str] = field(default_factory=dict)  # the ABOUT columns the gold file has
     matched: bool = False
 
 
@@ -39,6 +43,9 @@ class Found:
     category: str | None = None
     qualifier: str | None = None
     text: str = ""
+    subject: str | None = None
+    metric: str | None = None
+    topic: str | None = None
 
 
 @dataclass
@@ -51,6 +58,9 @@ class Score:
     misses: list[str] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
     wrong_labels: list[str] = field(default_factory=list)
+    about_ok: dict[str, int] = field(default_factory=dict)
+    about_n: dict[str, int] = field(default_factory=dict)
+    wrong_about: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -73,6 +83,10 @@ class Score:
     def qualifier_accuracy(self) -> float:
         return self.qualifier_ok / self.tp if self.tp else 0.0
 
+    def about_accuracy(self) -> dict[str, float]:
+        """Share of matched facts whose subject, metric and topic agree with the gold (where scored)."""
+        return {f: self.about_ok.get(f, 0) / self.about_n[f] for f in ABOUT if self.about_n.get(f)}
+
 
 def load_gold(path: Path) -> dict[str, list[GoldFact]]:
     gold: dict[str, list[GoldFact]] = defaultdict(list)
@@ -83,6 +97,7 @@ def load_gold(path: Path) -> dict[str, list[GoldFact]]:
                 file=row["file"], quantity_kind=row["quantity_kind"], value=value,
                 value_high=float(row["value_high"]) if row["value_high"] else value, unit=row["unit"],
                 category=row["category"], qualifier=row["qualifier"], text=row["text"], scored=row["scored"] == "yes",
+                about={f: row[f] for f in ABOUT if f in row},
             ))
     return gold
 
@@ -122,8 +137,19 @@ def score_file(found: list[Found], gold: list[GoldFact], kinds: frozenset[str] =
         if (f.category, f.qualifier) != (hit.category, hit.qualifier):
             score.wrong_labels.append(f"{hit.file}: «{hit.text}» is {hit.category}/{hit.qualifier}, "
                                       f"got {f.category}/{f.qualifier}")
+        _score_about(f, hit, score)
     for g in gold:
         if g.scored and not g.matched:
             score.fn += 1
             score.misses.append(f"{g.file}: {g.quantity_kind} {g.value:g} {g.unit} «{g.text}»")
     return score
+
+
+def _score_about(found: Found, gold: GoldFact, score: Score) -> None:
+    for name, want in gold.about.items():
+        have = getattr(found, name) or ""
+        score.about_n[name] = score.about_n.get(name, 0) + 1
+        if have.strip().casefold() == want.strip().casefold():
+            score.about_ok[name] = score.about_ok.get(name, 0) + 1
+        else:
+            score.wrong_about.append(f"{gold.file}: «{gold.text}» {name} is {want or '(none)'}, got {have or '(none)'}")

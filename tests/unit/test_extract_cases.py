@@ -1,4 +1,11 @@
-"""Golden extraction cases from tests/fixtures/extraction/*.yaml (data, not code)."""
+"""Golden extraction cases from tests/fixtures/extraction/*.yaml (data, not code).
+
+A case names its text (and optionally ``language`` and ``reference_year``, the document's
+publication year) and the facts expected, each with the fields it checks: kind, value, unit
+always; text, category, qualifier, year, metric, subject, topic and the evidence
+(``metric_cue``, ``subject_text``, the words of the text that decided them) where given, so
+that adding an entity, an alias or a cue is one lexicon edit plus one case here. A subject or
+topic written as ``null`` must be empty."""
 
 from __future__ import annotations
 
@@ -26,7 +33,7 @@ def _close(a: Decimal, b: float) -> bool:
 
 @pytest.mark.parametrize("case", list(_cases()))
 def test_extraction_case(case):
-    facts = extract_facts(case["text"], case.get("language"))
+    facts = extract_facts(case["text"], case.get("language"), reference_year=case.get("reference_year"))
     expected = case["facts"]
     got = [f"{f.quantity_kind} {f.value}-{f.value_high} {f.unit} «{f.text}»" for f in facts]
     assert len(facts) == len(expected), f"expected {len(expected)} facts, got {got}"
@@ -35,7 +42,7 @@ def test_extraction_case(case):
         assert _close(fact.value, want["value"]), got
         assert _close(fact.value_high, want.get("value_high", want["value"])), got
         assert fact.unit == str(want["unit"]), got
-        for key in ("text", "category", "qualifier", "year"):
+        for key in ("text", "category", "qualifier", "year", "metric", "subject", "topic", "metric_cue", "subject_text"):
             if key in want:
                 assert getattr(fact, key) == want[key], f"{key}: {getattr(fact, key)!r} != {want[key]!r} in {got}"
         assert case["text"][fact.start_char : fact.end_char] == fact.text
