@@ -91,20 +91,31 @@ def _patterns(lexicon: Lexicon) -> _Patterns:
     )
 
 
+@functools.cache
+def _topic_order(lexicon: Lexicon) -> tuple[dict[str, int], dict[str, int]]:
+    """Each topic's rank (its place in topics.yaml) and level (specific 0, general 1, none 2)."""
+    rank = {name: i for i, name in enumerate(lexicon.topics)}
+    level = {name: (2 if name == NO_TOPIC else 1 if name in lexicon.general_topics else 0) for name in lexicon.topics}
+    return rank, level
+
+
 class AboutReader:
     """The subjects and topics of one text's quantities; mentions and cues are found once per
-    text and looked up by bisection, so a text with many quantities stays linear."""
+    text, in the sentences that hold a quantity and the few before each (all that a subject
+    or topic is looked for in), and looked up by bisection, so a text with many quantities
+    stays linear and one with few costs little."""
 
-    def __init__(self, text: str, lexicon: Lexicon, around: context.TextContext, sentences: context.Sentences) -> None:
+    def __init__(self, text: str, lexicon: Lexicon, around: context.TextContext, sentences: context.Sentences,
+                 quantities: list[int]) -> None:
         self.text = text
         self.lexicon = lexicon
         self.around = around
         self.sentences = sentences
         self.p = _patterns(lexicon)
-        self.topic_rank = {name: i for i, name in enumerate(lexicon.topics)}
-        self.topic_level = {name: (2 if name == NO_TOPIC else 1 if name in lexicon.general_topics else 0)
-                            for name in lexicon.topics}
-        found = entity_finder().mentions(text)
+        self.topic_rank, self.topic_level = _topic_order(lexicon)
+        self.ranges = self.read_ranges(quantities)
+        finder = entity_finder()
+        found = [m for lo, hi in self.ranges for m in finder.mentions(text, lo, hi)]
         self.mentions = [m for m in found if not self.p.source.search(self.before(m.start, 20))
                          and not self.p.currency_after.match(text, m.end)]
         self.mention_starts = [m.start for m in self.mentions]
@@ -115,6 +126,20 @@ class AboutReader:
         # following sentence that names no topic goes on about.
         self.topic_of_sentence: dict[int, Topic | None] = {}
         self.subject_of_sentence: dict[int, Subject | None] = {}  # the same for subjects
+
+    def read_ranges(self, quantities: list[int]) -> list[tuple[int, int]]:
+        """Merged spans from a few sentences before each quantity's sentence to its end: the
+        previous sentence (topic) and a chain of headings ending on colons (subject)."""
+        starts, ends = self.sentences.starts, self.sentences.ends
+        ranges: list[tuple[int, int]] = []
+        for pos in sorted(quantities):
+            i = max(bisect.bisect_right(starts, pos) - 1, 0)
+            lo, hi = starts[max(i - _MAX_INTRODUCING, 0)], ends[i]
+            if ranges and lo <= ranges[-1][1]:
+                ranges[-1] = (ranges[-1][0], max(hi, ranges[-1][1]))
+            else:
+                ranges.append((lo, hi))
+        return ranges
 
     def before(self, pos: int, width: int) -> str:
         return self.text[max(0, pos - width) : pos].rstrip()
@@ -233,6 +258,8 @@ class AboutReader:
         global) before any entity ends the search: a world total has no owner. For a
         company's metric (revenue, market share ...) a company in the quantity's clause owns
         it, a company beats a place, and a place named as a market is no owner."""
+        if not self.mentions:
+            return None  # most short texts name no entity at all
         clause = self.without_list_breaks(sentence, clause)
         company_metric = metric in self.lexicon.company_metrics
         skip_markets = metric not in self.lexicon.market_metrics  # 中国区营收占32%: China is where, not whose
@@ -339,7 +366,7 @@ class AboutReader:
         product's name still says what a quantity is about: H20)."""
         if self._topic_cues is None:
             cues = []
-            for start, end, cue in self.p.topics.matches(self.text, 0, len(self.text)):
+            for start, end, cue in (c for lo, hi in self.ranges for c in self.p.topics.matches(self.text, lo, hi)):
                 i = bisect.bisect_right(self.mention_starts, start) - 1
                 if i >= 0 and end <= self.mentions[i].end and not self.mentions[i].product:
                     continue

@@ -32,7 +32,6 @@ _CLAUSE_BREAK = re.compile(r"[，,、：:「」『』“”\"]")
 _WINDOW_CUT = re.compile(r"[，、：；;]|[,:](?!\d)")
 _WORD_CUT = re.compile(r"\s")
 _LATIN = re.compile(r"[A-Za-z]")
-_LATIN_WORD = re.compile(r"[A-Za-z]+")
 _LATIN_PHRASE = re.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+)*")
 _ABBREVIATION_RUN = re.compile(r"[A-Za-z.]+$")
 # A year: 2025, FY2024; 11年 is 2011 (two digits glued to 年, not 11年来 "for 11 years").
@@ -157,8 +156,7 @@ class _CueMatcher:
     """All cue words of one kind in one regex, and what each word means."""
 
     chinese: re.Pattern[str]  # non-Latin cues: a plain alternation the regex engine scans quickly
-    latin_words: int  # the most words in one Latin cue ("year over year" = 3)
-    phrase_heads: frozenset[str]  # first words of the Latin cues of several words
+    latin: re.Pattern[str]  # Latin cues, lower case, as whole words
     metric_of: dict[str, str]  # lower-cased cue word -> metric (the first listed)
     also_of: dict[str, tuple[str, ...]]  # a cue listed for several metrics -> the later ones
     order: dict[str, int]  # metric -> rank for ties (listed first wins)
@@ -171,24 +169,13 @@ class _CueMatcher:
         """(start, end, cue) of every cue in text[lo:hi], longest first where they overlap."""
         for match in self.chinese.finditer(text, lo, hi):
             yield match.start(), match.end(), match.group().lower()
-        # Latin cues by dictionary over the words, so that hundreds of cues cost one scan.
+        # Latin cues over the lower-cased window: a case-blind pattern would lose the regex
+        # engine's scan for a first character.
         lowered = text[lo:hi].lower()
         if len(lowered) != hi - lo:  # a letter whose lower case is longer (İ): offsets kept, case left
             lowered = text[lo:hi]
-        words = [(m.start(), m.end()) for m in _LATIN_WORD.finditer(lowered)]
-        i = 0
-        while i < len(words):
-            start, end = words[i]
-            n = 1
-            if lowered[start:end] in self.phrase_heads:  # a cue of several words may start here
-                for n in range(min(self.latin_words, len(words) - i), 0, -1):
-                    end = words[i + n - 1][1]
-                    if lowered[start:end] in self.metric_of:
-                        break
-            cue = lowered[start:end]
-            if cue in self.metric_of:
-                yield lo + start, lo + end, cue
-            i += n
+        for match in self.latin.finditer(lowered):
+            yield lo + match.start(), lo + match.end(), match.group()
 
 
 def build_cue_matcher(cues: dict[str, list[str]], blockers: dict[str, list[str]] | None = None,
@@ -202,14 +189,17 @@ def build_cue_matcher(cues: dict[str, list[str]], blockers: dict[str, list[str]]
             first = metric_of.setdefault(word.lower(), label)
             if first != label:  # 损失: sales_loss with a sales word in its clause, else a charge
                 also_of[word.lower()] = (*also_of.get(word.lower(), ()), label)
-    # Words of Latin letters go through the word dictionary; everything else (Chinese, and
-    # signs such as "/kg") through one regular expression.
+    # Words of Latin letters as whole words over lower-cased text; everything else (Chinese,
+    # and signs such as "/kg") through another regular expression.
     latin = [w for w in metric_of if _LATIN_PHRASE.fullmatch(w)]
     other = [w for w in metric_of if not _LATIN_PHRASE.fullmatch(w)]
+    # Case-insensitive matching would cost the regex engine its scan for a first character
+    # (several times slower on Chinese text): the few words with cased letters (/kg) are
+    # listed in their usual cases instead.
+    cased = [v for w in other if w.lower() != w.upper() for v in (w.lower(), w.upper(), w.title())]
     return _CueMatcher(
-        chinese=re.compile(alternation(other), re.IGNORECASE),
-        latin_words=max((len(_LATIN_WORD.findall(w)) for w in latin), default=0),
-        phrase_heads=frozenset(_LATIN_WORD.findall(w)[0] for w in latin if len(_LATIN_WORD.findall(w)) > 1),
+        chinese=re.compile(alternation([*other, *cased])),
+        latin=re.compile(rf"(?<![A-Za-z])(?:{alternation(latin)})(?![A-Za-z])"),
         metric_of=metric_of,
         also_of=also_of,
         order={label: i for i, label in enumerate(cues)},

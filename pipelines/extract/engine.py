@@ -584,7 +584,7 @@ class _Scanner:
         spans_of_kind: dict[str, list[tuple[int, int]]] = {}
         for d in drafts:
             spans_of_kind.setdefault(d.quantity_kind, []).append((d.start, d.end))
-        about = AboutReader(self.text, self.lex, around, self.sentences)
+        about = AboutReader(self.text, self.lex, around, self.sentences, [d.start for d in drafts])
         facts: list[Fact] = []
         cues: list[tuple[int, int] | None] = []  # the metric cue of each fact, in scanned-text offsets
         for i, d in enumerate(drafts):
