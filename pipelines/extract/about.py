@@ -23,6 +23,7 @@ from pipelines.extract.lexicon import Lexicon, SuffixPattern, alternation, compi
 # Entity types that can head a phrase after a place (荷兰光刻机巨头阿斯麦 -> ASML Holding).
 _HEADS = frozenset({"company", "organisation"})
 _PLACES = frozenset({"country", "region"})
+_BODIES = frozenset({"organisation"})  # what may head a phrase an organisation opens
 NO_TOPIC = "none"
 # How far from a quantity its subject and topic are looked for, in characters: as far as a
 # stored sentence reaches (engine.MAX_SENTENCE_CHARS), and what keeps a text of one endless
@@ -347,13 +348,23 @@ class AboutReader:
     def head_of(self, mentions: list[Mention]) -> Subject:
         """The first mention, unless it is a place that only descriptors separate from a
         company after it (荷兰光刻机巨头阿斯麦, US chipmaker Nvidia), or an organisation
-        right before one of its own bodies (美国商务部工业与安全局): then the latter."""
+        right before one of its own bodies (美国商务部工业与安全局): then the latter. The
+        subject's phrase starts at such a place or organisation (its words are no topic)."""
         first = mentions[0]
         for after in mentions[1:2]:
-            heads = _HEADS if first.entity.type in _PLACES else {"organisation"} if first.entity.type == "organisation" else ()
-            if after.entity.type in heads and self.p.descriptors.fullmatch(self.text, first.end, after.start):
+            if after.entity.type in self.heads_after(first) and self.p.descriptors.fullmatch(self.text, first.end, after.start):
                 return self.as_subject(after, first.start)
+        i = bisect.bisect_left(self.mention_starts, first.start)
+        before = self.mentions[i - 1] if i > 0 else None
+        if before is not None and first.entity.type in self.heads_after(before) \
+                and self.p.descriptors.fullmatch(self.text, before.end, first.start):
+            return self.as_subject(first, before.start)  # a company picked among mentions: its phrase still opens on the place
         return self.as_subject(first, first.start)
+
+    @staticmethod
+    def heads_after(m: Mention) -> frozenset[str]:
+        """The types that may head a phrase opened by ``m``."""
+        return _HEADS if m.entity.type in _PLACES else _BODIES if m.entity.type == "organisation" else frozenset()
 
     @staticmethod
     def as_subject(m: Mention, phrase_start: int) -> Subject:

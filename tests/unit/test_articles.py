@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.benchmarks.corpora import ARTICLES, BATCH3, HELDOUT, score_corpus, total
+from tests.benchmarks.corpora import ARTICLES, BATCH3, HELDOUT, SEEDS, SEEDS_GOLD, score_corpus, total
 from tests.benchmarks.project_corpus import CORPORA
 
 SCORED = frozenset({"money", "percent", "people", "multiple"})
@@ -17,6 +17,12 @@ def test_articles_meet_the_bar(folder):
     score = total(scores)
     report = "\n".join(score.misses + score.false_positives)
     assert score.f1 >= 0.90, report
+
+
+def test_every_seed_fact_is_about_what_its_gold_says():
+    score = total(score_corpus(SEEDS, SEEDS_GOLD, SCORED))
+    assert score.f1 == 1.0, "\n".join(score.misses + score.false_positives)
+    assert score.about_accuracy() == {"subject": 1.0, "metric": 1.0, "topic": 1.0}, "\n".join(score.wrong_about)
 
 
 def test_the_project_corpus_meets_issue_9s_bars():
