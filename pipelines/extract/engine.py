@@ -522,7 +522,10 @@ class _Scanner:
         also skips lone Chinese digits that ``cannot_be_fact`` would reject."""
         starts = [m.start() for m in self.p.numeral_start.finditer(self.text)]
         if self.has_latin:
-            starts = sorted(starts + [m.start() for m in self.p.word_start.finditer(self.text)])
+            lowered = self.text.lower()
+            words = (self.p.word_start_lower.finditer(lowered) if len(lowered) == len(self.text)
+                     else self.p.word_start.finditer(self.text))  # İ lower-cases to two characters
+            starts = sorted(starts + [m.start() for m in words])
         end = -1
         text, numeral_chars = self.text, self.p.numeral_chars
         followers, preceders = self.p.follower_chars, self.p.preceder_chars
