@@ -223,16 +223,17 @@ class AboutReader:
         """``metric``, unless only bare cues (``needs_partner``: "% of revenue") chose it and the
         part of the share is no place. The part stands before the clause's first word of the
         other metric: its first entity, or a place named as a market, else the same in the
-        nearest earlier clause naming one (中国区营收占20%, China is its largest market, accounting for 26% of its sales:
-        a dependence; 55亿美元费用占中国区营收的32%, H20 (占中国营收85%): a share)."""
+        nearest earlier clause naming one. 中国区营收占20%, "China is its largest market,
+        accounting for 26% of its sales": a dependence; 55亿美元费用占中国区营收的32%,
+        H20（占中国营收85%）: a share."""
         rule = self.lexicon.metrics[kind]["needs_partner"].get(metric)
         if rule is None or cue is None or self.text[cue[0] : cue[1]].lower() not in rule[0]:
             return metric
         bare, otherwise = rule
-        found = self.around.cues_in(kind, context._cue_matcher(self.lexicon, kind), clause, sentence)
-        if any(c[3] == metric and self.text[c[0] : c[1]].lower() not in bare for c in found.cues):
+        found = self.around.clause_cues(kind, clause, sentence)
+        if any(c[3] == metric and self.text[c[0] : c[1]].lower() not in bare for c in found):
             return metric  # 30-40%的销售额依赖于中国: a cue that needs no partner
-        part_end = min([span[0], *(c[0] for c in found.cues if c[3] == otherwise and c[0] < span[0])])
+        part_end = min([span[0], *(c[0] for c in found if c[3] == otherwise and c[0] < span[0])])
         for lo, hi in ((clause[0], part_end), *self.earlier_clauses(sentence, clause)):
             mentions = self.candidates(lo, hi, False)
             if mentions:
@@ -253,12 +254,15 @@ class AboutReader:
     def subject(self, sentence: tuple[int, int], clause: tuple[int, int], span: tuple[int, int],
                 metric: str) -> Subject | None:
         """The owner of the quantity at ``span``: the first entity named before it in its
-        clause, else in the nearest earlier clause that names one, else after it in its
-        clause, in a later clause, in the previous sentence of its paragraph. Entities named
-        as examples or as sources are no owners. A window whose words say "world" (全球,
-        global) before any entity ends the search: a world total has no owner. For a
-        company's metric (revenue, market share ...) a company in the quantity's clause owns
-        it, a company beats a place, and a place named as a market is no owner."""
+        clause (a list of entities it opens with included), else in the nearest earlier
+        clause that names one, else after it in its clause, in a later clause, in the previous
+        sentence of its paragraph (through headings that end on a colon). Entities named as
+        examples or as sources are no owners; "respectively" pairs a list with the numbers
+        after it. A window whose words say "world" (全球, global) before any entity ends the
+        search: a world total has no owner. For a company's metric (revenue, market share ...)
+        a company in the clause, else anywhere in the sentence, owns it, and a place named as
+        a market owns nothing; for other metrics but a market's own (``market_metrics``) such
+        a place owns it only when nothing else is named."""
         if not self.mentions:
             return None  # most short texts name no entity at all
         clause = self.without_list_breaks(sentence, clause)

@@ -341,6 +341,11 @@ class TextContext:
             found = self._cues[key] = _WindowCues(usable) if usable else _NO_CUES
         return found
 
+    def clause_cues(self, kind: str, clause: tuple[int, int], sentence: tuple[int, int]) -> list[_Cue]:
+        """The cues of ``kind`` in a clause that may count (as ``cues_in``)."""
+        cues = _cue_matcher(self.lexicon, kind)
+        return [] if cues is None else self.cues_in(kind, cues, clause, sentence).cues
+
     def metrics_in(self, kind: str, cues: _CueMatcher, sentence: tuple[int, int]) -> set[str]:
         """The metrics whose cues a clause holds, read once, and only for a cue whose
         metric needs another one's cue in the sentence (``needs_also``)."""
