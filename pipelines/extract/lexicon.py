@@ -180,6 +180,7 @@ class Lexicon:
     qualifier_after: dict[str, str]
     bridges: tuple[str, ...]
     metrics: dict[str, dict[str, Any]]  # kind -> {"default": str, "cues": {metric: [words]}, ...}
+    aspects: dict[str, dict[str, str]]  # metric -> {lower-cased cue: aspect} (what stage a supply share is of)
     restatement_links: tuple[str, ...]
     ordinal_before: tuple[str, ...]
     year_before: tuple[str, ...]
@@ -229,6 +230,24 @@ def _number_table(data: dict[str, Any], key: str, where: str) -> dict[str, Decim
     for word, value in table.items():
         for variant in script_variants(str(word)):
             out.setdefault(variant.lower(), Decimal(str(value)))
+    return out
+
+
+def _aspects(data: dict[str, Any], metric_table: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """metrics.yaml ``aspects``: per metric, which of its cues name which aspect; every word
+    must be a cue of that metric (the aspect is read from the cue that chose it)."""
+    cues_of = {metric: {w.lower() for w in words} for spec in metric_table.values() for metric, words in spec["cues"].items()}
+    out: dict[str, dict[str, str]] = {}
+    for metric, table in data.items():
+        if metric not in cues_of:
+            raise LexiconError(f"metrics.yaml aspects: '{metric}' is not a metric with cues")
+        out[metric] = {}
+        for aspect in table:
+            for word in _words(table, aspect, f"metrics.yaml aspects {metric}"):
+                if word.lower() not in cues_of[metric]:
+                    raise LexiconError(f"metrics.yaml aspects {metric}: '{word}' is not one of its cues")
+                if out[metric].setdefault(word.lower(), aspect) != aspect:
+                    raise LexiconError(f"metrics.yaml aspects {metric}: '{word}' names two aspects")
     return out
 
 
@@ -324,7 +343,8 @@ def load_lexicon() -> Lexicon:
         for cue in _words(spec, "after", qualifier):
             qualifier_after[cue.lower()] = qualifier
 
-    metric_table = {kind: _metric_spec(kind, spec) for kind, spec in metrics.items() if kind != "restatement_links"}
+    metric_table = {kind: _metric_spec(kind, spec) for kind, spec in metrics.items()
+                    if kind not in ("restatement_links", "aspects")}
 
     yen = currencies.get("yen_sign", {})
     return Lexicon(
@@ -361,6 +381,7 @@ def load_lexicon() -> Lexicon:
         qualifier_after=qualifier_after,
         bridges=tuple(_words(qualifiers, "bridges", "qualifiers.yaml")),
         metrics=metric_table,
+        aspects=_aspects(metrics.get("aspects") or {}, metric_table),
         restatement_links=tuple(_words(metrics, "restatement_links", "metrics.yaml")),
         ordinal_before=tuple(_words(context, "ordinal_before", "context.yaml")),
         year_before=tuple(_words(context, "year_before", "context.yaml")),

@@ -7,12 +7,13 @@ One type map from polars to DuckDB lives here; nothing else spells a column type
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 import pandera.polars as pa
 
-from pipelines.schema.tables import PUBLISHED_MODELS, REFERENCE_MODELS
+from pipelines.schema.tables import DERIVED_MODELS, PUBLISHED_MODELS, REFERENCE_MODELS
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 DDL_DIR = SQL_DIR / "ddl"
@@ -84,18 +85,22 @@ def ddl_files() -> dict[Path, str]:
 def column_descriptions() -> dict[str, str]:
     """Column name -> description over the published models; a name in several tables keeps
     the description of the last model (numeric_facts: a view's fact columns are its subject).
-    The reference tables (entities, fx_rates) come first: no view selects their columns, and
-    their ``year`` (the year a rate averages) is not a fact's."""
+    The reference and derived tables (entities, fx_rates, claims) come first: their ``year``
+    or ``value_high`` mean something else than a fact's, and views over them alias such columns."""
     out: dict[str, str] = {}
-    for model in sorted(PUBLISHED_MODELS, key=lambda m: m not in REFERENCE_MODELS):
+    for model in sorted(PUBLISHED_MODELS, key=lambda m: m not in (*REFERENCE_MODELS, *DERIVED_MODELS)):
         out.update({name: c.description for name, c in model.to_schema().columns.items() if c.description})
     return out
 
 
-def view_comments(view: str, columns: list[str]) -> list[str]:
-    """COMMENT ON COLUMN statements for a view's columns, from the models' descriptions: the
-    views in ``sql/views`` only select published columns, so their meaning is the model's."""
-    described = column_descriptions()
+_VIEW_COLUMN = re.compile(r"^-- column (\w+): (.+)$", re.MULTILINE)
+
+
+def view_comments(view: str, columns: list[str], sql: str = "") -> list[str]:
+    """COMMENT ON COLUMN statements for a view's columns, from the models' descriptions: a
+    view's column named like a published column means what the model says; one it makes
+    itself (a pair's ``value_a``) is described by a ``-- column name: text`` line in its file."""
+    described = column_descriptions() | dict(_VIEW_COLUMN.findall(sql))
     missing = [c for c in columns if c not in described]
     if missing:
         raise ValueError(f"view {view} has columns no published model describes: {missing}")
@@ -107,11 +112,12 @@ def create_schema(con) -> None:
     for ddl in ddl_files().values():
         con.execute(ddl)
     for path in sorted(VIEWS_DIR.glob("*.sql")):
-        con.execute(path.read_text("utf-8"))
+        sql = path.read_text("utf-8")
+        con.execute(sql)
         columns = [row[0] for row in con.execute(
             "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [path.stem]
         ).fetchall()]
-        for statement in view_comments(path.stem, columns):
+        for statement in view_comments(path.stem, columns, sql):
             con.execute(statement)
 
 

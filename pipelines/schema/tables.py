@@ -225,5 +225,65 @@ class FxRates(pa.DataFrameModel):
         metadata = {"table": "fx_rates", "primary_key": ["currency", "year"]}
 
 
-PUBLISHED_MODELS = (Documents, NumericFacts, Quarantine, Entities, FxRates)
+CLAIM_STATUSES = ["single", "corroborated", "conflict"]
+
+
+class Claims(pa.DataFrameModel):
+    """One row per claim (GUIDELINES.md "Claims"): facts of one subject, metric, aspect, topic,
+    unit and year, with how many documents state it and whether they agree."""
+
+    claim_id: str = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$", description="Stable key: hash of the claim key")
+    subject: str = pa.Field(nullable=True, description="Claim key: whose figure (entities.name), empty for none")
+    metric: str = pa.Field(isin=list(METRICS), description="Claim key: what is measured")
+    aspect: str = pa.Field(nullable=True, description="Claim key: the stage a supply share is of (production, "
+                           "processing, reserves, capacity; from the cue that chose the metric), empty for others")
+    topic: str = pa.Field(nullable=True, isin=list(TOPICS), description="Claim key: the goods or sector, if named")
+    unit: str = pa.Field(description="Claim key: the facts' unit (ISO 4217 code, %, persons, x)")
+    year: pl.Int32 = pa.Field(nullable=True, ge=1900, le=2100, description="Claim key: the year stated; facts "
+                              "without a year belong to every dated claim of their key")
+    facts: pl.Int32 = pa.Field(ge=1, description="Facts that state the claim")
+    documents: pl.Int32 = pa.Field(ge=1, description="Distinct documents that state it (repeats in one count once)")
+    languages: pl.Int32 = pa.Field(ge=1, description="Distinct languages of those documents")
+    value_low: float = pa.Field(description="Lowest value stated, in unit")
+    value_high: float = pa.Field(description="Highest value stated (a range's high end), in unit")
+    value_low_usd: float = pa.Field(nullable=True, description="Money: lowest value in US dollars")
+    value_high_usd: float = pa.Field(nullable=True, description="Money: highest value in US dollars")
+    first_published: pl.Datetime = pa.Field(nullable=True, description="Earliest publication date of its documents")
+    last_published: pl.Datetime = pa.Field(nullable=True, description="Latest publication date of its documents")
+    status: str = pa.Field(isin=CLAIM_STATUSES, description="single: one document; corroborated: the documents' "
+                           "intervals meet; conflict: two documents' intervals do not (GUIDELINES.md)")
+
+    class Config:
+        strict = True
+        coerce = True
+        metadata = {"table": "claims", "primary_key": ["claim_id"]}
+
+    @pa.dataframe_check(error="a claim stated by one document is single, and a single claim has one document")
+    def single_means_one_document(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("status") == "single") == (pl.col("documents") == 1))
+
+    @pa.dataframe_check(error="documents cannot exceed facts, languages cannot exceed documents")
+    def counts_are_nested(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("documents") <= pl.col("facts")) & (pl.col("languages") <= pl.col("documents")))
+
+
+class ClaimFacts(pa.DataFrameModel):
+    """Which facts state which claim, with the interval each fact's value and qualifier allow."""
+
+    claim_id: str = pa.Field(description="The claim", metadata={"references": "claims.claim_id"})
+    fact_id: str = pa.Field(description="A fact that states it", metadata={"references": "numeric_facts.fact_id"})
+    doc_id: str = pa.Field(description="The fact's document", metadata={"references": "documents.doc_id"})
+    interval_low: float = pa.Field(nullable=True, description="Lowest value the fact allows (exact -0.5 %, approx "
+                                   "-10 %); empty when open below (under, up_to)")
+    interval_high: float = pa.Field(nullable=True, description="Highest value the fact allows; empty when open "
+                                    "above (over)")
+
+    class Config:
+        strict = True
+        coerce = True
+        metadata = {"table": "claim_facts", "primary_key": ["claim_id", "fact_id"]}
+
+
+PUBLISHED_MODELS = (Documents, NumericFacts, Quarantine, Entities, FxRates, Claims, ClaimFacts)
 REFERENCE_MODELS = (Entities, FxRates)  # made from the lexicons and rate data, not from the seeds
+DERIVED_MODELS = (Claims, ClaimFacts)  # made from the published facts in the publish transaction

@@ -30,7 +30,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.claims import FACT_COLUMNS, build_claims
 from pipelines.schema.ddl import SQL_DIR, create_schema
+from pipelines.schema.tables import ClaimFacts, Claims
+from pipelines.schema.validate import validate_frame
 from pipelines.spans import find_span_mismatches, mismatch_frame
 from pipelines.warehouse.published import (
     DEFAULT_LOCK_WAIT_SECONDS,
@@ -218,6 +221,19 @@ def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataF
     return {row[0] for row in found}
 
 
+def claim_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    """``claims`` and ``claim_facts`` from the facts and documents loaded in ``con``, checked
+    by their Pandera models like every hop (a failure publishes nothing)."""
+    facts = query_frame(con, f"SELECT {', '.join(FACT_COLUMNS)} FROM numeric_facts")
+    documents = query_frame(con, "SELECT doc_id, language, published_at FROM documents")
+    claims, claim_facts = build_claims(facts, documents)
+    for model, frame in ((Claims, claims), (ClaimFacts, claim_facts)):
+        report = validate_frame(model, frame)
+        if not report.passed:
+            raise PublishError(f"claims failed their schema, nothing published: {report.summary()}")
+    return {"claims": claims, "claim_facts": claim_facts}
+
+
 def published_target(path: Path) -> Path:
     """Where the warehouse is written: through a symbolic link to its target, so the link
     stays a link and readers of the target see the new warehouse."""
@@ -299,6 +315,11 @@ def publish_warehouse(
                 try:
                     for table, frame in frames.items():
                         _load(con, table, frame)
+                    # Claims are made from every published fact, carried over or new, so a claim
+                    # changes exactly when one of its documents does.
+                    for table, frame in claim_frames(con).items():
+                        _load(con, table, frame)
+                        frames[table] = frame
                 except duckdb.ConstraintException as exc:  # a key or foreign-key violation
                     con.execute("ROLLBACK")
                     raise PublishError(f"warehouse constraint violated, nothing published: {exc}") from exc

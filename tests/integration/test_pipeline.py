@@ -67,7 +67,7 @@ def test_rebuild_gives_identical_tables(seeds_warehouse, tmp_path):
     db, _ = seeds_warehouse
     again = tmp_path / "again.duckdb"
     assert materialize(SEEDS, again).success
-    for table in ("documents", "numeric_facts", "quarantine", "entities", "fx_rates"):
+    for table in ("documents", "numeric_facts", "quarantine", "entities", "fx_rates", "claims", "claim_facts"):
         assert query(db, f"SELECT * FROM {table} ORDER BY ALL").equals(query(again, f"SELECT * FROM {table} ORDER BY ALL"))
 
 
@@ -113,9 +113,9 @@ def test_definitions_load_with_schemas_and_descriptions():
     dg.Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
     keys = sorted(k.to_user_string() for k in graph.get_all_asset_keys())
-    assert keys == ["annual_fx_rates", "documents", "entities", "extract_rejects", "extracted_facts", "fx_rates",
-                    "known_entities", "numeric_facts", "parse_rejects", "parsed_documents", "quarantine",
-                    "raw_seed_files"]
+    assert keys == ["annual_fx_rates", "claim_facts", "claims", "documents", "entities", "extract_rejects",
+                    "extracted_facts", "fx_rates", "known_entities", "numeric_facts", "parse_rejects",
+                    "parsed_documents", "quarantine", "raw_seed_files"]
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assert node.description
@@ -157,7 +157,7 @@ def test_catalog_shows_the_published_totals_after_an_incremental_run(tmp_path):
     assert tables["fx_rates"]["dagster/row_count"].value > 100
     assert "fx_rates_by_currency" in tables["fx_rates"] and "entities_by_type" in tables["entities"]
     graph = build_defs(seeds_dir=str(SEEDS), duckdb_path=str(db)).resolve_asset_graph()
-    for table in ("documents", "numeric_facts", "quarantine", "entities", "fx_rates"):
+    for table in ("documents", "numeric_facts", "quarantine", "entities", "fx_rates", "claims", "claim_facts"):
         node = graph.get(dg.AssetKey(table))
         assert node.metadata["dagster/table_name"] == f"warehouse.main.{table}"
         assert node.owners == ["team:chipfacts"]

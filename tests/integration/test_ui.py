@@ -27,7 +27,7 @@ pytestmark = pytest.mark.integration
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 ASSETS = ["raw_seed_files", "parsed_documents", "extracted_facts", "known_entities", "annual_fx_rates", "documents",
-          "numeric_facts", "quarantine", "entities", "fx_rates"]
+          "numeric_facts", "quarantine", "entities", "fx_rates", "claims", "claim_facts"]
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-dev-shm-usage"]

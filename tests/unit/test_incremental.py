@@ -63,6 +63,8 @@ def test_rows_the_warehouse_lost_are_made_again(folder, tmp_path):
     hashes = read_published(db, pipeline_version()).hashes
     lost = "003_f582c57dff3ceabf.txt"
     with duckdb.connect(str(db)) as con:  # as if another run had replaced the warehouse meanwhile
+        con.execute("DELETE FROM claim_facts WHERE doc_id IN "
+                    "(SELECT doc_id FROM documents WHERE source_file = ?)", [lost])
         con.execute("DELETE FROM numeric_facts WHERE doc_id IN "
                     "(SELECT doc_id FROM documents WHERE source_file = ?)", [lost])
         con.execute("DELETE FROM documents WHERE source_file = ?", [lost])
