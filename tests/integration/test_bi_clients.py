@@ -64,8 +64,9 @@ def test_sqlalchemy_duckdb_engine_lists_tables_views_and_comments(built):
                             readme_sql("example")], capture_output=True, text=True, timeout=120)
     assert probe.returncode == 0, probe.stderr[-3000:]
     seen = json.loads(probe.stdout)
-    assert seen["tables"] == ["claim_facts", "claims", "documents", "entities", "fx_rates", "numeric_facts", "quarantine"]
-    assert seen["views"] == ["claim_conflicts", "claim_timeline", "fact_details"]
+    assert sorted(seen["tables"]) == ["claim_facts", "claims", "documents", "entities", "fx_rates", "numeric_facts",
+                                      "quarantine"]
+    assert sorted(seen["views"]) == ["claim_conflicts", "claim_timeline", "fact_details"]
     assert {"subject", "metric", "topic", "value_usd", "fx_rate_date", "metric_cue_end"} <= set(
         seen["comments"]["fact_details"])
     assert {"aliases_en", "aliases_zh_hans", "aliases_zh_hant"} <= set(seen["comments"]["entities"])  # VARCHAR[]
