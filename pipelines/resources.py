@@ -56,6 +56,10 @@ class WarehouseFile(dg.ConfigurableResource):
     def file(self) -> Path:
         return Path(self.path).expanduser().absolute()
 
+    def review_folder(self) -> Path:
+        """The review site's folder: ``review/`` beside the warehouse file."""
+        return self.file().parent / "review"
+
 
 def default_resources(seeds_dir: str | None = None, duckdb_path: str | None = None) -> dict[str, object]:
     env = os.environ

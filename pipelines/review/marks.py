@@ -1,0 +1,79 @@
+"""Facts and the words that chose their subject and metric, laid over a document's body.
+
+A page shows the body as text with marks in it; a fact's mark must hold exactly the fact's
+``text`` (``body[start_char:end_char]``), so facts are never split or nested. Evidence (a
+subject's name, a metric's cue) is marked only where it does not cut into a fact or into
+other evidence; one span that is the evidence of several facts is one mark naming them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Mark:
+    start: int
+    end: int
+    role: str  # "fact", or the evidence roles joined: "subject", "metric", "subject metric"
+    fact_ids: tuple[str, ...]
+    fact: Mapping[str, object] | None = None  # the fact's row, for a fact mark
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    mark: Mark | None = None
+
+
+@dataclass
+class Layout:
+    segments: list[Segment]
+    unplaced: list[Mapping[str, object]] = field(default_factory=list)  # facts whose span overlaps another's
+
+
+def _evidence(facts: Iterable[Mapping[str, object]]) -> dict[tuple[int, int], dict[str, list[str]]]:
+    spans: dict[tuple[int, int], dict[str, list[str]]] = {}
+    for fact in facts:
+        for role, start, end in (("subject", fact.get("subject_start"), fact.get("subject_end")),
+                                 ("metric", fact.get("metric_cue_start"), fact.get("metric_cue_end"))):
+            if start is None or end is None or end <= start:
+                continue
+            roles = spans.setdefault((int(start), int(end)), {})
+            roles.setdefault(role, []).append(str(fact["fact_id"]))
+    return spans
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(start < other_end and other_start < end for other_start, other_end in taken)
+
+
+def lay_out(body: str, facts: list[Mapping[str, object]]) -> Layout:
+    """The body cut into plain and marked segments, in order; their texts join to ``body``."""
+    marks: list[Mark] = []
+    taken: list[tuple[int, int]] = []
+    unplaced: list[Mapping[str, object]] = []
+    for fact in sorted(facts, key=lambda f: (int(f["start_char"]), -int(f["end_char"]))):
+        start, end = int(fact["start_char"]), int(fact["end_char"])
+        if not 0 <= start < end <= len(body) or _overlaps(start, end, taken):
+            unplaced.append(fact)
+            continue
+        marks.append(Mark(start, end, "fact", (str(fact["fact_id"]),), fact))
+        taken.append((start, end))
+    for (start, end), roles in sorted(_evidence(facts).items()):
+        if end > len(body) or _overlaps(start, end, taken):
+            continue
+        ids = tuple(dict.fromkeys(i for role in sorted(roles) for i in roles[role]))
+        marks.append(Mark(start, end, " ".join(sorted(roles)), ids))
+        taken.append((start, end))
+    segments: list[Segment] = []
+    at = 0
+    for mark in sorted(marks, key=lambda m: m.start):
+        if mark.start > at:
+            segments.append(Segment(body[at:mark.start]))
+        segments.append(Segment(body[mark.start:mark.end], mark))
+        at = mark.end
+    if at < len(body):
+        segments.append(Segment(body[at:]))
+    return Layout(segments, unplaced)
