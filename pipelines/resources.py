@@ -52,12 +52,16 @@ class WarehouseFile(dg.ConfigurableResource):
     """How long a run waits for a client that holds the file open read-write before it fails."""
     max_dropped_share: float = DEFAULT_MAX_DROPPED_SHARE
     """The largest share of the published documents one run may drop (1 allows dropping all)."""
+    review_path: str = ""
+    """The review site's folder; empty: ``review/`` beside the warehouse file."""
 
     def file(self) -> Path:
         return Path(self.path).expanduser().absolute()
 
     def review_folder(self) -> Path:
-        """The review site's folder: ``review/`` beside the warehouse file."""
+        """The review site's folder: ``review_path``, else ``review/`` beside the warehouse file."""
+        if self.review_path:
+            return Path(self.review_path).expanduser().absolute()
         return self.file().parent / "review"
 
 
@@ -73,6 +77,7 @@ def default_resources(seeds_dir: str | None = None, duckdb_path: str | None = No
             path=duckdb_path or env.get("DUCKDB_PATH") or DEFAULT_DUCKDB_PATH,
             lock_wait_seconds=float(env.get("WAREHOUSE_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_SECONDS)),
             max_dropped_share=float(env.get("MAX_DROPPED_SHARE", DEFAULT_MAX_DROPPED_SHARE)),
+            review_path=env.get("REVIEW_DIR", ""),
         ),
     }
 

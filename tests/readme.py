@@ -54,7 +54,7 @@ def sandbox(folder: Path) -> Path:
 
 def user_env(**env: str) -> dict[str, str]:
     """This process's environment without the project's paths (a user's shell sets its own), plus ``env``."""
-    kept = {k: v for k, v in os.environ.items() if k not in ("SEEDS_DIR", "DUCKDB_PATH", "DAGSTER_HOME")}
+    kept = {k: v for k, v in os.environ.items() if k not in ("SEEDS_DIR", "DUCKDB_PATH", "DAGSTER_HOME", "REVIEW_DIR")}
     return {**kept, **env}
 
 

@@ -74,7 +74,7 @@ def claims_over_time(series: Sequence[ClaimSeries]) -> str:
             dates = [p[0] for p in points]
             middles = [(p[1] + p[2]) / 2 for p in points]
             axes.vlines(dates, [p[1] for p in points], [p[2] for p in points], colors=colour, linewidth=3)
-            axes.plot(dates, middles, marker="o", color=colour, linewidth=1)
+            axes.plot(dates, middles, marker="o", linestyle="none", color=colour)  # facts, not a series
             axes.set_title(f"{claim.label} ({claim.status})", color=colour, loc="left")
             axes.set_ylabel(f"{claim.unit} {word}".strip())
             locator = mdates.AutoDateLocator(minticks=2, maxticks=5)

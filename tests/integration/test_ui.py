@@ -4,14 +4,12 @@ checkout on a free port; runs launched through the webserver's GraphQL API as th
 headless Chromium, which must list every asset; the README's commands that switch the
 automations on, and a file dropped into the folder published by the run the sensor starts.
 
-A screenshot is kept in tests/artifacts/ (not committed). Chromium comes from Debian's
-packages and is installed here when missing (the machines run as root).
+A screenshot is kept in tests/artifacts/ (not committed); Chromium as ``tests/browser.py`` finds it.
 """
 
 from __future__ import annotations
 
 import fcntl
-import os
 import shutil
 import subprocess
 import time
@@ -19,34 +17,17 @@ import time
 import duckdb
 import pytest
 
-from tests.conftest import FIXTURES, REPO, SEEDS
+from tests.browser import ARTIFACTS, CHROMIUM_FLAGS, chromium
+from tests.conftest import FIXTURES, SEEDS
 from tests.dagster_ui import dagster_dev
 from tests.readme import readme_command, run_in, sandbox
 
 pytestmark = pytest.mark.integration
 
-ARTIFACTS = REPO / "tests" / "artifacts"
 ASSETS = ["raw_seed_files", "parsed_documents", "extracted_facts", "known_entities", "annual_fx_rates", "documents",
-          "numeric_facts", "quarantine", "entities", "fx_rates", "claims", "claim_facts"]
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-dev-shm-usage"]
+          "numeric_facts", "quarantine", "entities", "fx_rates", "claims", "claim_facts", "review_site"]
 SENSOR_STATUS = """{ sensorsOrError(repositorySelector: {repositoryName: "__repository__",
   repositoryLocationName: "pipelines.definitions"}) { ... on Sensors { results { name sensorState { status } } } } }"""
-
-
-def chromium() -> str:
-    """The Chromium binary, installed from Debian's packages when missing."""
-    found = shutil.which("chromium")
-    if found:
-        return found
-    if os.geteuid() != 0:
-        pytest.skip("chromium is not installed and this user cannot install it")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, timeout=600)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"], check=True, env=env,
-                   timeout=900)
-    return shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")

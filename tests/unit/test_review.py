@@ -1,0 +1,117 @@
+"""The review site's pure parts: marks laid over a body, pages rendered from hand-made rows,
+and writing only what changed."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import polars as pl
+
+from pipelines.review.marks import lay_out
+from pipelines.review.numbers import number, usd
+from pipelines.review.site import ReviewRows, interval, render_site, write_site
+from tests.browser import highlighted_facts
+
+BODY = "中國供應了全球60%的稀土礦物,控製著超過85%的稀土加工。<script>alert(1)</script>"
+
+
+def fact(fact_id, start, end, body=BODY, **about):
+    row = {"fact_id": fact_id, "doc_id": "d1", "quantity_kind": "percent", "value": 60.0, "value_high": None,
+           "unit": "%", "category": "share", "qualifier": "exact", "year": None, "text": body[start:end],
+           "start_char": start, "end_char": end, "sentence": body[:31], "subject": "China", "metric": "supply_share",
+           "topic": "rare_earths", "value_usd": None, "value_high_usd": None, "subject_text": "中國",
+           "subject_start": 0, "subject_end": 2, "metric_cue": "供應", "metric_cue_start": 2, "metric_cue_end": 4}
+    return {**row, **about}
+
+
+def test_marks_cover_the_body_and_hold_each_fact_s_exact_text():
+    facts = [fact("a", 7, 10), fact("b", 21, 24, metric_cue="加工", metric_cue_start=27, metric_cue_end=29)]
+    layout = lay_out(BODY, facts)
+    assert "".join(s.text for s in layout.segments) == BODY
+    marked = {s.mark.fact_ids[0]: s.text for s in layout.segments if s.mark and s.mark.role == "fact"}
+    assert marked == {"a": "60%", "b": "85%"}
+    evidence = {s.text: (s.mark.role, s.mark.fact_ids) for s in layout.segments if s.mark and s.mark.role != "fact"}
+    # one name chose both subjects: one mark naming both facts
+    assert evidence == {"中國": ("subject", ("a", "b")), "供應": ("metric", ("a",)), "加工": ("metric", ("b",))}
+
+
+def test_a_fact_overlapping_another_is_listed_not_split_and_evidence_never_cuts_a_fact():
+    facts = [fact("a", 7, 10), fact("b", 8, 12), fact("c", 21, 24, subject_start=20, subject_end=22)]
+    layout = lay_out(BODY, facts)
+    assert [f["fact_id"] for f in layout.unplaced] == ["b"]
+    assert [s.text for s in layout.segments if s.mark and s.mark.role == "fact"] == ["60%", "85%"]
+    assert all(s.text != BODY[20:22] for s in layout.segments if s.mark and s.mark.role != "fact")
+
+
+def test_numbers_read_as_people_write_them():
+    assert number(173_960_000_000) == "173.96 billion"
+    assert number(124_000) == "124,000"
+    assert number(7.4) == "7.4"
+    assert usd(2.4e10) == "US$24 billion"
+    assert interval(85.0, None, "over") == "> 85" and interval(None, 60.0, "up_to") == "≤ 60"
+    assert interval(59.7, 60.3, "exact") == "59.7 – 60.3"
+
+
+def rows(facts, claims=(), links=(), quarantine=()):
+    documents = pl.DataFrame([{"doc_id": "d1", "source_file": "a.md", "title": "稀土", "author": None,
+                               "publisher": None, "url": "https://example.org/a", "published_at": datetime(2024, 11, 2),
+                               "saved_at": None, "language": "zh-Hant", "body": BODY, "parse_warnings": None}])
+    claim_schema = {"claim_id": pl.String, "subject": pl.String, "metric": pl.String, "aspect": pl.String,
+                    "topic": pl.String, "unit": pl.String, "year": pl.Int32, "facts": pl.Int64, "documents": pl.Int64,
+                    "languages": pl.Int64, "value_low": pl.Float64, "value_high": pl.Float64,
+                    "value_low_usd": pl.Float64, "value_high_usd": pl.Float64, "status": pl.String}
+    link_schema = {"claim_id": pl.String, "fact_id": pl.String, "doc_id": pl.String, "interval_low": pl.Float64,
+                   "interval_high": pl.Float64}
+    quarantine_schema = {"source_file": pl.String, "stage": pl.String, "reason": pl.String,
+                         "detected_at": pl.Datetime}
+    return ReviewRows(documents=documents, facts=pl.DataFrame(facts),
+                      claims=pl.DataFrame(list(claims), schema=claim_schema),
+                      claim_facts=pl.DataFrame(list(links), schema=link_schema),
+                      quarantine=pl.DataFrame(list(quarantine), schema=quarantine_schema))
+
+
+def claim(claim_id, status, value):
+    return {"claim_id": claim_id, "subject": "China", "metric": "supply_share", "aspect": "production",
+            "topic": "rare_earths", "unit": "%", "year": None, "facts": 2, "documents": 2 if status != "single" else 1,
+            "languages": 2, "value_low": value, "value_high": value, "value_low_usd": None, "value_high_usd": None,
+            "status": status}
+
+
+def test_pages_show_every_fact_once_escape_the_text_and_need_no_network():
+    facts = [fact("a", 7, 10), fact("b", 21, 24, value=85.0, qualifier="over")]
+    site = render_site(rows(facts, quarantine=[{"source_file": "bad.pdf", "stage": "read", "reason": "not text",
+                                                "detected_at": datetime(2025, 1, 1)}]), warehouse="w.duckdb")
+    assert set(site) == {"index.html", "claims.html", "docs/d1.html", "review.css", "review.js"}
+    page = site["docs/d1.html"]
+    assert highlighted_facts(page) == [("a", "60%"), ("b", "85%")]
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'lang="zh-Hant"' in page
+    for html in (site["index.html"], site["claims.html"], page):  # nothing fetched from elsewhere
+        assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', html)
+    assert "bad.pdf" in site["index.html"] and "not text" in site["index.html"]
+
+
+def test_claims_page_lists_conflicts_first_and_leaves_single_claims_to_their_pages():
+    facts = [fact("a", 7, 10), fact("b", 21, 24)]
+    links = [{"claim_id": cid, "fact_id": fid, "doc_id": "d1", "interval_low": 1.0, "interval_high": 2.0}
+             for cid, fid in (("c-agree", "a"), ("c-clash", "b"), ("c-alone", "a"))]
+    site = render_site(rows(facts, [claim("c-agree", "corroborated", 60.0), claim("c-clash", "conflict", 85.0),
+                                    claim("c-alone", "single", 60.0)], links), warehouse="w.duckdb")
+    order = re.findall(r'id="claim-([\w-]+)"', site["claims.html"])
+    assert order == ["c-clash", "c-agree"]
+    assert 'href="docs/d1.html#fact-b"' in site["claims.html"]
+    assert 'href="../claims.html#claim-c-clash"' in site["docs/d1.html"]
+    assert "<svg" in site["index.html"]  # the charts are inline, drawn offline
+
+
+def test_writing_again_rewrites_nothing_and_removes_pages_of_documents_that_are_gone(tmp_path):
+    site = render_site(rows([fact("a", 7, 10)]), warehouse="w.duckdb")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "gone.html").write_text("old")
+    first = write_site(site, tmp_path)
+    assert (first.files, first.written, first.removed) == (5, 5, 1)
+    again = render_site(rows([fact("a", 7, 10)]), warehouse="w.duckdb")
+    assert again == site  # the same rows give the same bytes (charts included)
+    second = write_site(again, tmp_path)
+    assert (second.written, second.removed) == (0, 0)
