@@ -10,6 +10,7 @@ import polars as pl
 from pipelines.checks import counts_table, frame_table, pandera_check_result, pandera_check_spec, schema_metadata
 from pipelines.hops import entities_frame, extract_hop, fx_rates_frame, parse_hop, span_mismatches
 from pipelines.progress import Progress
+from pipelines.resources import Processing
 from pipelines.schema.tables import Documents, Entities, FxRates, NumericFacts, Quarantine
 from pipelines.version import pipeline_version
 
@@ -40,13 +41,14 @@ def _rejects_output(rejects: pl.DataFrame, output_name: str) -> dg.Output:
     check_specs=[pandera_check_spec(Documents, "parsed_documents"), pandera_check_spec(Quarantine, "parse_rejects")],
     code_version=pipeline_version(),
 )
-def parse_documents(context: dg.AssetExecutionContext, raw_seed_files: pl.DataFrame):
+def parse_documents(context: dg.AssetExecutionContext, processing: Processing, raw_seed_files: pl.DataFrame):
     todo = raw_seed_files.filter(pl.col("change") != "unchanged").height
     progress = Progress("files_parsed", todo, context.log.info)
-    documents, rejects = parse_hop(raw_seed_files, progress)
+    documents, rejects = parse_hop(raw_seed_files, progress, processing.worker_count(), processing.min_parallel)
     yield dg.Output(documents, output_name="parsed_documents", metadata={
         "parsed_this_run": documents.height,
         "unchanged_not_parsed": raw_seed_files.height - todo,
+        "workers": processing.worker_count() if todo >= processing.min_parallel else 1,
         **progress.finish(),
         "by_format_and_language": counts_table(documents, "format", "language"),
         "preview": frame_table(documents, ["doc_id", "source_file", "format", "language", "title"]),
@@ -75,11 +77,12 @@ def parse_documents(context: dg.AssetExecutionContext, raw_seed_files: pl.DataFr
     ],
     code_version=pipeline_version(),
 )
-def extract_facts(context: dg.AssetExecutionContext, parsed_documents: pl.DataFrame):
+def extract_facts(context: dg.AssetExecutionContext, processing: Processing, parsed_documents: pl.DataFrame):
     progress = Progress("documents_extracted", parsed_documents.height, context.log.info)
-    facts, rejects = extract_hop(parsed_documents, progress)
+    facts, rejects = extract_hop(parsed_documents, progress, processing.worker_count(), processing.min_parallel)
     yield dg.Output(facts, output_name="extracted_facts", metadata={
         "facts_this_run": facts.height,
+        "workers": processing.worker_count() if parsed_documents.height >= processing.min_parallel else 1,
         **progress.finish(),
         "facts_by_kind_and_category": counts_table(facts, "quantity_kind", "category"),
         "preview": frame_table(facts, ["quantity_kind", "value", "value_high", "unit", "category", "qualifier", "text"]),

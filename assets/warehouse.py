@@ -16,7 +16,7 @@ import polars as pl
 
 from pipelines.checks import frame_table, run_failure, schema_metadata
 from pipelines.hops import process_files, publishable, unchanged_files
-from pipelines.resources import SeedFolder, WarehouseFile
+from pipelines.resources import Processing, SeedFolder, WarehouseFile
 from pipelines.schema.ddl import table_metadata
 from pipelines.schema.tables import ClaimFacts, Claims, Documents, Entities, FxRates, NumericFacts, Quarantine
 from pipelines.version import pipeline_version
@@ -106,6 +106,7 @@ def publish_tables(
     context: dg.AssetExecutionContext,
     seed_folder: SeedFolder,
     warehouse_file: WarehouseFile,
+    processing: Processing,
     raw_seed_files: pl.DataFrame,
     parsed_documents: pl.DataFrame,
     extracted_facts: pl.DataFrame,
@@ -119,7 +120,7 @@ def publish_tables(
     try:
         report = publish_warehouse(
             warehouse_file.file(), documents, facts, quarantine, carry=unchanged_files(raw_seed_files),
-            recompute=lambda files: process_files(root, files, seed_folder.policy()),
+            recompute=lambda files: process_files(root, files, seed_folder.policy(), processing.worker_count()),
             lock_wait_seconds=warehouse_file.lock_wait_seconds, max_dropped_share=warehouse_file.max_dropped_share,
             source=f"SEEDS_DIR {root}", reference={"entities": known_entities, "fx_rates": annual_fx_rates},
         )

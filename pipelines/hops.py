@@ -21,6 +21,7 @@ from pipelines.fx import annual_rates, to_usd
 from pipelines.ingest.errors import RejectedFile
 from pipelines.ingest.files import ReadPolicy, SeedEntry, read_seed_files
 from pipelines.ingest.records import Document, parse_document
+from pipelines.parallel import DEFAULT_MIN_ITEMS, ordered_map
 from pipelines.progress import Progress
 from pipelines.schema.frames import frame_from_rows, row_problem
 from pipelines.schema.tables import Documents, Entities, FxRates, NumericFacts, Quarantine, RawFiles
@@ -76,26 +77,35 @@ def document_row(doc: Document) -> dict[str, object]:
     return row
 
 
-def parse_hop(raw: pl.DataFrame, progress: Progress | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Raw files that are new or changed to (Documents, Quarantine)."""
+def parse_one(row: dict[str, object]) -> tuple[dict[str, object] | None, dict[str, object] | None]:
+    """One new or changed raw file to (document row, None) or (None, quarantine row)."""
+    source, sha = row["source_file"], row["content_sha256"]
+    if row["content"] is None:
+        return None, quarantine_row(source, sha, "read", row["read_error"] or "cannot read file")
+    try:
+        document = document_row(parse_document(source, row["content"]))
+        problem = row_problem(Documents, document)
+        if problem:
+            raise RejectedFile("parse", f"a value cannot be stored: {problem}")
+        return document, None
+    except RejectedFile as exc:
+        return None, quarantine_row(source, sha, exc.stage, exc.reason)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+        return None, quarantine_row(source, sha, "parse", f"parser error: {type(exc).__name__}: {exc}")
+
+
+def parse_hop(raw: pl.DataFrame, progress: Progress | None = None, workers: int = 1,
+              min_parallel: int = DEFAULT_MIN_ITEMS) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Raw files that are new or changed to (Documents, Quarantine), over ``workers`` processes."""
     documents, rejects = [], []
-    for row in raw.filter(pl.col("change") != "unchanged").iter_rows(named=True):
+    todo = list(raw.filter(pl.col("change") != "unchanged").iter_rows(named=True))
+    for document, reject in ordered_map(parse_one, todo, workers, min_parallel):
         if progress is not None:
             progress.advance()
-        source, sha = row["source_file"], row["content_sha256"]
-        if row["content"] is None:
-            rejects.append(quarantine_row(source, sha, "read", row["read_error"] or "cannot read file"))
-            continue
-        try:
-            document = document_row(parse_document(source, row["content"]))
-            problem = row_problem(Documents, document)
-            if problem:
-                raise RejectedFile("parse", f"a value cannot be stored: {problem}")
+        if document is not None:
             documents.append(document)
-        except RejectedFile as exc:
-            rejects.append(quarantine_row(source, sha, exc.stage, exc.reason))
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
-            rejects.append(quarantine_row(source, sha, "parse", f"parser error: {type(exc).__name__}: {exc}"))
+        else:
+            rejects.append(reject)
     return frame_from_rows(Documents, documents), frame_from_rows(Quarantine, rejects)
 
 
@@ -148,34 +158,43 @@ def reference_frames() -> dict[str, pl.DataFrame]:
     return {"entities": validated(Entities, entities_frame()), "fx_rates": validated(FxRates, fx_rates_frame())}
 
 
-def extract_hop(documents: pl.DataFrame, progress: Progress | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Documents to (NumericFacts, Quarantine). A document whose extraction fails is
-    quarantined at stage 'extract' and its facts are left out whole."""
-    version = pipeline_version()
+EXTRACT_COLUMNS = ("doc_id", "source_file", "content_sha256", "body", "language", "published_at", "saved_at")
+
+
+def extract_one(doc: dict[str, object]) -> tuple[list[dict[str, object]], dict[str, object] | None]:
+    """One document to (fact rows, None), or ([], quarantine row) when its extraction fails."""
+    try:
+        rows = []
+        year = reference_year(doc["published_at"], doc["saved_at"])
+        for fact in extract_facts(doc["body"], doc["language"], reference_year=year):
+            for text, start, end in ((fact.text, fact.start_char, fact.end_char),
+                                     (fact.subject_text, fact.subject_start, fact.subject_end),
+                                     (fact.metric_cue, fact.metric_cue_start, fact.metric_cue_end)):
+                if text is not None and doc["body"][start:end] != text:  # evidence is grounded like the fact
+                    raise AssertionError(f"span {start}:{end} is not «{text}»")
+            row = fact_row(doc["doc_id"], fact, pipeline_version(), year)
+            problem = row_problem(NumericFacts, row)
+            if problem:
+                raise ValueError(f"fact «{fact.text[:40]}» cannot be stored: {problem}")
+            rows.append(row)
+        return rows, None
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+        return [], quarantine_row(doc["source_file"], doc["content_sha256"], "extract",
+                                  f"extractor error: {type(exc).__name__}: {exc}")
+
+
+def extract_hop(documents: pl.DataFrame, progress: Progress | None = None, workers: int = 1,
+                min_parallel: int = DEFAULT_MIN_ITEMS) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Documents to (NumericFacts, Quarantine), over ``workers`` processes. A document whose
+    extraction fails is quarantined at stage 'extract' and its facts are left out whole."""
     facts, rejects = [], []
-    columns = ("doc_id", "source_file", "content_sha256", "body", "language", "published_at", "saved_at")
-    for doc in documents.select(columns).iter_rows(named=True):
+    todo = list(documents.select(EXTRACT_COLUMNS).iter_rows(named=True))
+    for rows, reject in ordered_map(extract_one, todo, workers, min_parallel):
         if progress is not None:
             progress.advance()
-        try:
-            rows = []
-            year = reference_year(doc["published_at"], doc["saved_at"])
-            for fact in extract_facts(doc["body"], doc["language"], reference_year=year):
-                for text, start, end in ((fact.text, fact.start_char, fact.end_char),
-                                         (fact.subject_text, fact.subject_start, fact.subject_end),
-                                         (fact.metric_cue, fact.metric_cue_start, fact.metric_cue_end)):
-                    if text is not None and doc["body"][start:end] != text:  # evidence is grounded like the fact
-                        raise AssertionError(f"span {start}:{end} is not «{text}»")
-                row = fact_row(doc["doc_id"], fact, version, year)
-                problem = row_problem(NumericFacts, row)
-                if problem:
-                    raise ValueError(f"fact «{fact.text[:40]}» cannot be stored: {problem}")
-                rows.append(row)
-        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
-            rejects.append(quarantine_row(doc["source_file"], doc["content_sha256"], "extract",
-                                          f"extractor error: {type(exc).__name__}: {exc}"))
-            continue
         facts.extend(rows)
+        if reject is not None:
+            rejects.append(reject)
     return frame_from_rows(NumericFacts, facts), frame_from_rows(Quarantine, rejects)
 
 
@@ -202,9 +221,9 @@ def publishable(
             pl.concat([parse_rejects, extract_rejects]))
 
 
-def process_files(seeds_dir: Path, files: list[str], policy: ReadPolicy = ReadPolicy()
+def process_files(seeds_dir: Path, files: list[str], policy: ReadPolicy = ReadPolicy(), workers: int = 1
                   ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Read, parse and extract some files of the folder from scratch: (documents, facts, quarantine)."""
-    documents, parse_rejects = parse_hop(raw_hop(seeds_dir, only=set(files), policy=policy))
-    facts, extract_rejects = extract_hop(documents)
+    documents, parse_rejects = parse_hop(raw_hop(seeds_dir, only=set(files), policy=policy), workers=workers)
+    facts, extract_rejects = extract_hop(documents, workers=workers)
     return publishable(documents, facts, parse_rejects, extract_rejects)

@@ -34,7 +34,9 @@ class Progress:
 
     def message(self) -> str:
         share = f" ({self.done / self.total:.0%})" if self.total else ""
-        return f"{self.label}: {self.done:,} of {self.total:,}{share} in {self.seconds:.1f} s, {self.rate:,.0f}/s"
+        left = self.total - self.done
+        eta = f", about {left / self.rate:,.0f} s to go" if left > 0 and self.rate > 0 else ""
+        return f"{self.label}: {self.done:,} of {self.total:,}{share} in {self.seconds:.1f} s, {self.rate:,.0f}/s{eta}"
 
     def advance(self, items: int = 1) -> None:
         self.done += items

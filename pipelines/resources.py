@@ -15,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.ingest.files import DEFAULT_MAX_FILE_BYTES, ReadPolicy, check_seed_folder
+from pipelines.parallel import DEFAULT_MIN_ITEMS, machine_workers
 from pipelines.warehouse.publish import DEFAULT_MAX_DROPPED_SHARE
 from pipelines.warehouse.published import DEFAULT_LOCK_WAIT_SECONDS
 
@@ -65,6 +66,18 @@ class WarehouseFile(dg.ConfigurableResource):
         return self.file().parent / "review"
 
 
+class Processing(dg.ConfigurableResource):
+    """How parsing and extraction use this machine's cores."""
+
+    workers: int = 0
+    """Worker processes for parsing and extraction; 0: one per core this process may use."""
+    min_parallel: int = DEFAULT_MIN_ITEMS
+    """Fewer new or changed files than this are processed in the step's own process."""
+
+    def worker_count(self) -> int:
+        return self.workers if self.workers > 0 else machine_workers()
+
+
 def default_resources(seeds_dir: str | None = None, duckdb_path: str | None = None) -> dict[str, object]:
     env = os.environ
     return {
@@ -79,5 +92,7 @@ def default_resources(seeds_dir: str | None = None, duckdb_path: str | None = No
             max_dropped_share=float(env.get("MAX_DROPPED_SHARE", DEFAULT_MAX_DROPPED_SHARE)),
             review_path=env.get("REVIEW_DIR", ""),
         ),
+        "processing": Processing(workers=int(env.get("PIPELINE_WORKERS", "0")),
+                                 min_parallel=int(env.get("PIPELINE_MIN_PARALLEL", DEFAULT_MIN_ITEMS))),
     }
 

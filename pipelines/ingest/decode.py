@@ -9,6 +9,7 @@ anything about the text's structure.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -30,8 +31,11 @@ class DecodedText:
     warnings: tuple[str, ...] = ()  # what was repaired on the way, for the document's record
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\r]")  # below 32, other than \t \n \v \f
+
+
 def _controls(text: str) -> int:
-    return sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t\f\v")
+    return len(_CONTROL.findall(text))
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:

@@ -94,8 +94,8 @@ def test_new_files_and_bad_files(tmp_path):
 def test_failed_pandera_check_blocks_the_publish(tmp_path, monkeypatch):
     real = assets.core.parse_hop
 
-    def corrupt(raw, progress=None):
-        documents, rejects = real(raw, progress)
+    def corrupt(raw, progress=None, *args):
+        documents, rejects = real(raw, progress, *args)
         return documents.with_columns(pl.lit("xx").alias("language")), rejects
 
     monkeypatch.setattr(assets.core, "parse_hop", corrupt)

@@ -22,7 +22,7 @@ def test_reports_every_n_items_and_every_few_seconds():
     assert lines == []
     clock.now = 1.0
     progress.advance()  # the 1,000th
-    assert lines == ["files_parsed: 1,000 of 2,500 (40%) in 1.0 s, 1,000/s"]
+    assert lines == ["files_parsed: 1,000 of 2,500 (40%) in 1.0 s, 1,000/s, about 2 s to go"]
     clock.now += 6  # a slow stretch: reported after seconds, not items
     progress.advance()
     assert len(lines) == 2 and lines[-1].startswith("files_parsed: 1,001 of 2,500")

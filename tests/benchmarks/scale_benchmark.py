@@ -1,0 +1,212 @@
+"""What a build costs as the corpus grows, run the way users run it.
+
+    .venv/bin/python -m tests.benchmarks.scale_benchmark --docs 1000,10000 [--workers 0]
+
+For each size, a corpus of distinct documents is generated deterministically from the
+project's real documents (every shape: Zhihu Markdown with front matter, news pages, English
+summaries, blog posts): paragraphs shuffled and mixed with paragraphs of other documents of
+the same shape and language, numbers changed, 3-10 KB each. Then the README's build command
+(`dagster asset materialize`, default executor) runs in a fresh process for: a full build,
+a run where nothing changed, one file changed, 1 % of the files changed and one file
+deleted. Printed per run: wall time, peak memory of the process tree (the CLI and every
+worker it starts, sampled from /proc), bytes written outside the warehouse (run storage
+and the review site), and end-to-end MB/s next to the engine's own MB/s on the same text
+(one core, in this process): the ratio is what the pipeline costs beyond extraction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from pipelines.extract.engine import extract_facts
+from pipelines.ingest.language import detect_language
+from pipelines.ingest.records import parse_document
+from tests.integration.reingest_helpers import sources
+from tests.readme import readme_command, run_in, sandbox
+
+MIN_BYTES, MAX_BYTES = 3_000, 10_000
+_NUMBER = re.compile(r"(?<![\d.])\d{2,}(?:\.\d+)?(?![\d.])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _blocks(text: str) -> tuple[str, list[str]]:
+    """(the part kept as is: front matter or markup head, the paragraphs that may move)."""
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        head_end = text.find("\n", end + 4) + 1 if end > 0 else 0
+    elif "<" in text[:200]:
+        return text, []  # a page: its markup is kept whole, its numbers still change
+    else:
+        head_end = 0
+    return text[:head_end], [b for b in text[head_end:].split("\n\n") if b.strip()]
+
+
+def _changed_numbers(text: str, rng: random.Random) -> str:
+    def change(match: re.Match[str]) -> str:
+        digits = match.group(0)
+        if _YEAR.fullmatch(digits):
+            return digits
+        whole = str(rng.randint(10 ** (len(digits.split(".")[0]) - 1), 10 ** len(digits.split(".")[0]) - 1))
+        return whole + (("." + digits.split(".")[1]) if "." in digits else "")
+    return _NUMBER.sub(change, text)
+
+
+def generate(folder: Path, count: int, seed: int = 7) -> int:
+    """``count`` distinct documents in ``folder``; returns their total bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    real = [(p, p.read_text("utf-8", errors="replace")) for p in sources()]
+    by_shape: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for path, text in real:
+        by_shape[(path.suffix, detect_language(text))].extend(_blocks(text)[1])
+    total = 0
+    for i in range(count):
+        rng = random.Random(seed * 1_000_003 + i)
+        path, text = real[i % len(real)]
+        head, paragraphs = _blocks(text)
+        pool = by_shape[(path.suffix, detect_language(text))] or paragraphs
+        rng.shuffle(paragraphs := list(paragraphs))
+        target = rng.randint(MIN_BYTES, MAX_BYTES)
+        while paragraphs and len("\n\n".join(paragraphs).encode()) + len(head.encode()) < target:
+            paragraphs.append(rng.choice(pool))
+        body = "\n\n".join(paragraphs)
+        document = (head + _changed_numbers(body, rng) if paragraphs else _changed_numbers(head, rng))
+        document += f"\n\n第{i}份 / copy {i}.\n"
+        data = document.encode("utf-8")
+        (folder / f"{i:06d}_{path.stem}{path.suffix}").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+                children[int(stat.rsplit(")", 1)[1].split()[1])].append(int(entry.name))
+            except OSError:
+                continue
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, ()))
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+class PeakMemory:
+    """Samples the process tree under this process every 0.2 s."""
+
+    def __enter__(self):
+        self.peak, self._stop = 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self):
+        me = os.getpid()
+        while not self._stop.wait(0.2):
+            self.peak = max(self.peak, _tree_rss(me) - _tree_rss_self(me))
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def _tree_rss_self(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+
+
+def engine_mb_per_s(folder: Path, sample: int = 2000) -> float:
+    """The engine alone on the corpus's parsed bodies (one core, this process)."""
+    files = sorted(folder.iterdir())[:sample]
+    docs = [parse_document(p.name, p.read_bytes()) for p in files]
+    started = time.perf_counter()
+    size = 0
+    for doc in docs:
+        extract_facts(doc.body, doc.language)
+        size += len(doc.body.encode())
+    return size / 1e6 / (time.perf_counter() - started)
+
+
+def run_build(checkout: Path, folder: Path, db: Path, workers: int) -> tuple[float, int, int]:
+    outside = [checkout / ".dagster_home" / "storage", db.parent / "review"]
+    before = sum(_folder_bytes(f) for f in outside)
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        env = {"SEEDS_DIR": str(folder), "DUCKDB_PATH": str(db)}
+        if workers:
+            env["PIPELINE_WORKERS"] = str(workers)
+        run = run_in(checkout, readme_command("build-seeds"), timeout=7200, **env)
+        seconds = time.perf_counter() - started
+    if run.returncode != 0:
+        raise RuntimeError(f"the build failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
+    return seconds, memory.peak, sum(_folder_bytes(f) for f in outside) - before
+
+
+def measure(count: int, tmp: Path, workers: int) -> list[tuple[str, float, int, int]]:
+    folder, db = tmp / f"corpus_{count}", tmp / f"w_{count}" / "warehouse.duckdb"
+    checkout = sandbox(tmp / f"checkout_{count}")
+    total = generate(folder, count)
+    files = sorted(folder.iterdir())
+    results = [("full build", *run_build(checkout, folder, db, workers)),
+               ("nothing changed", *run_build(checkout, folder, db, workers))]
+    files[0].write_bytes(files[0].read_bytes() + "\n\n出口额同比增长12%。\n".encode())
+    results.append(("one file changed", *run_build(checkout, folder, db, workers)))
+    for path in files[1 : 1 + max(1, count // 100)]:
+        path.write_bytes(path.read_bytes() + "\n\nSales rose 15% in 2025.\n".encode())
+    results.append(("1 % changed", *run_build(checkout, folder, db, workers)))
+    files[-1].unlink()
+    results.append(("one file deleted", *run_build(checkout, folder, db, workers)))
+    engine = engine_mb_per_s(folder)
+    print(f"\n{count:,} documents, {total / 1e6:.1f} MB; engine alone {engine:.2f} MB/s on one core; "
+          f"full build end to end {total / 1e6 / results[0][1]:.2f} MB/s")
+    print(f"| run | wall s | peak MB (tree) | MB written outside the warehouse |")
+    print("|---|---|---|---|")
+    for label, seconds, peak, written in results:
+        print(f"| {label} | {seconds:.1f} | {peak / 1e6:,.0f} | {written / 1e6:,.1f} |")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", default="1000,10000", help="corpus sizes, comma-separated")
+    parser.add_argument("--workers", type=int, default=0, help="PIPELINE_WORKERS for the builds (0: every core)")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary one)")
+    args = parser.parse_args(argv)
+    print(f"{os.cpu_count()} cores; workers: {args.workers or 'every core'}")
+    sizes = [int(n) for n in args.docs.split(",")]
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        for n in sizes:
+            measure(n, args.keep, args.workers)
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            measure(n, Path(tmp), args.workers)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
