@@ -1,15 +1,16 @@
 """The review site: static HTML pages beside the warehouse (``data/review/`` next to
 ``data/warehouse.duckdb``) that show every published fact highlighted in its document, and
 the claims with conflicts first. Rebuilt after every publish from the published file, so
-it shows exactly what SQL users and BI tools read; only pages that changed are rewritten.
+it shows exactly what SQL users and BI tools read; only document pages whose content changed
+are rendered again (pipelines/review/site.py).
 """
 
 import dagster as dg
 
 from assets.warehouse import WAREHOUSE_POOL
 from pipelines.checks import run_failure
-from pipelines.resources import WarehouseFile
-from pipelines.review.site import read_rows, render_site, write_site
+from pipelines.resources import Processing, WarehouseFile
+from pipelines.review.site import body_reader, read_manifest, read_rows, render_site, write_site
 from pipelines.version import pipeline_version
 from pipelines.warehouse.published import WarehouseUnavailable, open_published
 
@@ -25,18 +26,20 @@ from pipelines.warehouse.published import WarehouseUnavailable, open_published
     "document with every fact highlighted in its text, an index of documents, charts and the quarantine, "
     "and the claims with conflicts first. Open review/index.html; no server or network needed.",
 )
-def review_site(context: dg.AssetExecutionContext, warehouse_file: WarehouseFile) -> dg.MaterializeResult:
-    path = warehouse_file.file()
+def review_site(context: dg.AssetExecutionContext, warehouse_file: WarehouseFile,
+                processing: Processing) -> dg.MaterializeResult:
+    path, folder = warehouse_file.file(), warehouse_file.review_folder()
     try:
         with open_published(path, warehouse_file.lock_wait_seconds) as con:
             if con is None:
                 raise run_failure(context, f"no published warehouse at {path}: materialize the warehouse tables first")
             rows = read_rows(con)
+            site = write_site(render_site(rows, warehouse=str(path), previous=read_manifest(folder),
+                                          bodies=body_reader(con), workers=processing.worker_count()), folder)
     except WarehouseUnavailable as exc:
         raise run_failure(context, str(exc)) from None
-    folder = warehouse_file.review_folder()
-    site = write_site(render_site(rows, warehouse=str(path)), folder)
-    context.log.info(f"review site {folder}: {site.files} files, {site.written} rewritten, {site.removed} removed")
+    context.log.info(f"review site {folder}: {site.files} files, {site.rendered} document pages rendered, "
+                     f"{site.written} rewritten, {site.removed} removed")
     index = folder / "index.html"
     statuses = dict(rows.claims.group_by("status").len().iter_rows())
     return dg.MaterializeResult(metadata={
@@ -44,5 +47,6 @@ def review_site(context: dg.AssetExecutionContext, warehouse_file: WarehouseFile
         "open": dg.MetadataValue.url(index.as_uri()),
         "documents": rows.documents.height, "facts": rows.facts.height,
         "conflicting_claims": statuses.get("conflict", 0), "corroborated_claims": statuses.get("corroborated", 0),
-        "files": site.files, "files_rewritten": site.written, "pages_removed": site.removed,
+        "files": site.files, "document_pages_rendered": site.rendered, "files_rewritten": site.written,
+        "pages_removed": site.removed,
     })

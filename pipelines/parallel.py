@@ -10,6 +10,7 @@ machine is Dagster's job (partitions and executors), not this module's.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -20,7 +21,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 DEFAULT_MIN_ITEMS = 500
-_PRELOAD = ["pipelines.hops", "pipelines.warm"]  # imported once by the fork server, lexicons loaded
+_PRELOAD = ["pipelines.hops", "pipelines.review.site", "pipelines.warm"]  # imported once by the fork server, lexicons loaded
 
 
 def machine_workers() -> int:
@@ -31,14 +32,36 @@ def machine_workers() -> int:
         return os.cpu_count() or 1
 
 
-def ordered_map(work: Callable[[T], R], items: Sequence[T], workers: int,
-                min_items: int = DEFAULT_MIN_ITEMS) -> Iterator[R]:
-    """``map(work, items)``, over ``workers`` processes when there are at least ``min_items``."""
-    if workers <= 1 or len(items) < max(min_items, 2):
-        yield from map(work, items)
+class _InProcess:
+    def map(self, work: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        return map(work, items)
+
+
+class _Pool:
+    def __init__(self, pool: ProcessPoolExecutor, workers: int) -> None:
+        self.pool, self.workers = pool, workers
+
+    def map(self, work: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        chunk = max(1, min(64, len(items) // (self.workers * 8)))  # small enough to balance, large enough to amortise
+        return self.pool.map(work, items, chunksize=chunk)
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int, items: int, min_items: int = DEFAULT_MIN_ITEMS) -> Iterator[_InProcess | _Pool]:
+    """Something with ``.map(work, items)`` (results in input order): worker processes when there
+    are ``workers`` > 1 and at least ``min_items`` items to share, else this process. One pool
+    serves several maps, so work handed over in batches (to bound memory) starts it once."""
+    if workers <= 1 or items < max(min_items, 2):
+        yield _InProcess()
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
-    chunk = max(1, min(64, len(items) // (workers * 8)))  # small enough to balance, large enough to amortise
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(work, items, chunksize=chunk)
+        yield _Pool(pool, workers)
+
+
+def ordered_map(work: Callable[[T], R], items: Sequence[T], workers: int,
+                min_items: int = DEFAULT_MIN_ITEMS) -> Iterator[R]:
+    """``map(work, items)``, over ``workers`` processes when there are at least ``min_items``."""
+    with worker_pool(workers, len(items), min_items) as pool:
+        yield from pool.map(work, items)

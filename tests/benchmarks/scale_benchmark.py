@@ -134,8 +134,10 @@ def _tree_rss_self(pid: int) -> int:
     return 0
 
 
-def _folder_bytes(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+def _bytes_written_since(folders: list[Path], since: float) -> int:
+    """Bytes of the files under ``folders`` written at or after ``since`` (their sizes now)."""
+    return sum(p.stat().st_size for folder in folders if folder.exists() for p in folder.rglob("*")
+               if p.is_file() and p.stat().st_mtime >= since)
 
 
 def engine_mb_per_s(folder: Path, sample: int = 2000) -> float:
@@ -151,8 +153,8 @@ def engine_mb_per_s(folder: Path, sample: int = 2000) -> float:
 
 
 def run_build(checkout: Path, folder: Path, db: Path, workers: int) -> tuple[float, int, int]:
-    outside = [checkout / ".dagster_home" / "storage", db.parent / "review"]
-    before = sum(_folder_bytes(f) for f in outside)
+    outside = [checkout / ".dagster_home", db.parent / "review"]  # run storage (step outputs, logs), the site
+    since = time.time()
     with PeakMemory() as memory:
         started = time.perf_counter()
         env = {"SEEDS_DIR": str(folder), "DUCKDB_PATH": str(db)}
@@ -162,7 +164,7 @@ def run_build(checkout: Path, folder: Path, db: Path, workers: int) -> tuple[flo
         seconds = time.perf_counter() - started
     if run.returncode != 0:
         raise RuntimeError(f"the build failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
-    return seconds, memory.peak, sum(_folder_bytes(f) for f in outside) - before
+    return seconds, memory.peak, _bytes_written_since(outside, since)
 
 
 def measure(count: int, tmp: Path, workers: int) -> list[tuple[str, float, int, int]]:

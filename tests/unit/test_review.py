@@ -10,7 +10,7 @@ import polars as pl
 
 from pipelines.review.marks import lay_out
 from pipelines.review.numbers import number, usd
-from pipelines.review.site import ReviewRows, interval, render_site, write_site
+from pipelines.review.site import ReviewRows, interval, read_manifest, render_site, write_site
 from tests.browser import highlighted_facts
 
 BODY = "中國供應了全球60%的稀土礦物,控製著超過85%的稀土加工。<script>alert(1)</script>"
@@ -71,6 +71,12 @@ def rows(facts, claims=(), links=(), quarantine=()):
                       quarantine=pl.DataFrame(list(quarantine), schema=quarantine_schema))
 
 
+def pages(rows_, **options) -> dict[str, str]:
+    """Every file of the site, document pages rendered."""
+    site = render_site(rows_, warehouse="w.duckdb", **options)
+    return {**site.pages, **dict(site.document_pages)}
+
+
 def claim(claim_id, status, value):
     return {"claim_id": claim_id, "subject": "China", "metric": "supply_share", "aspect": "production",
             "topic": "rare_earths", "unit": "%", "year": None, "facts": 2, "documents": 2 if status != "single" else 1,
@@ -80,8 +86,8 @@ def claim(claim_id, status, value):
 
 def test_pages_show_every_fact_once_escape_the_text_and_need_no_network():
     facts = [fact("a", 7, 10), fact("b", 21, 24, value=85.0, qualifier="over")]
-    site = render_site(rows(facts, quarantine=[{"source_file": "bad.pdf", "stage": "read", "reason": "not text",
-                                                "detected_at": datetime(2025, 1, 1)}]), warehouse="w.duckdb")
+    site = pages(rows(facts, quarantine=[{"source_file": "bad.pdf", "stage": "read", "reason": "not text",
+                                          "detected_at": datetime(2025, 1, 1)}]))
     assert set(site) == {"index.html", "claims.html", "docs/d1.html", "review.css", "review.js"}
     page = site["docs/d1.html"]
     assert highlighted_facts(page) == [("a", "60%"), ("b", "85%")]
@@ -96,8 +102,8 @@ def test_claims_page_lists_conflicts_first_and_leaves_single_claims_to_their_pag
     facts = [fact("a", 7, 10), fact("b", 21, 24)]
     links = [{"claim_id": cid, "fact_id": fid, "doc_id": "d1", "interval_low": 1.0, "interval_high": 2.0}
              for cid, fid in (("c-agree", "a"), ("c-clash", "b"), ("c-alone", "a"))]
-    site = render_site(rows(facts, [claim("c-agree", "corroborated", 60.0), claim("c-clash", "conflict", 85.0),
-                                    claim("c-alone", "single", 60.0)], links), warehouse="w.duckdb")
+    site = pages(rows(facts, [claim("c-agree", "corroborated", 60.0), claim("c-clash", "conflict", 85.0),
+                              claim("c-alone", "single", 60.0)], links))
     order = re.findall(r'id="claim-([\w-]+)"', site["claims.html"])
     assert order == ["c-clash", "c-agree"]
     assert 'href="docs/d1.html#fact-b"' in site["claims.html"]
@@ -105,13 +111,28 @@ def test_claims_page_lists_conflicts_first_and_leaves_single_claims_to_their_pag
     assert "<svg" in site["index.html"]  # the charts are inline, drawn offline
 
 
-def test_writing_again_rewrites_nothing_and_removes_pages_of_documents_that_are_gone(tmp_path):
-    site = render_site(rows([fact("a", 7, 10)]), warehouse="w.duckdb")
+def test_writing_again_renders_and_rewrites_nothing_and_removes_pages_of_documents_that_are_gone(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "gone.html").write_text("old")
-    first = write_site(site, tmp_path)
-    assert (first.files, first.written, first.removed) == (5, 5, 1)
-    again = render_site(rows([fact("a", 7, 10)]), warehouse="w.duckdb")
-    assert again == site  # the same rows give the same bytes (charts included)
-    second = write_site(again, tmp_path)
-    assert (second.written, second.removed) == (0, 0)
+    first = write_site(render_site(rows([fact("a", 7, 10)]), warehouse="w.duckdb"), tmp_path)
+    assert (first.files, first.rendered, first.written, first.removed) == (5, 1, 5, 1)
+    assert pages(rows([fact("a", 7, 10)])) == pages(rows([fact("a", 7, 10)]))  # same rows, same bytes
+    again = write_site(render_site(rows([fact("a", 7, 10)]), warehouse="w.duckdb",
+                                   previous=read_manifest(tmp_path)), tmp_path)
+    assert (again.rendered, again.written, again.removed) == (0, 0, 0)
+    changed = write_site(render_site(rows([fact("a", 7, 10, topic="gallium")]), warehouse="w.duckdb",
+                                     previous=read_manifest(tmp_path)), tmp_path)
+    assert (changed.rendered, changed.written) == (1, 1)  # the document's page; no index line shows a topic
+    assert "gallium" in (tmp_path / "docs" / "d1.html").read_text()
+
+
+def test_the_claims_page_lists_claims_and_facts_up_to_a_cap(monkeypatch):
+    import pipelines.review.site as site_module
+    monkeypatch.setattr(site_module, "CLAIMS_LISTED", 1)
+    monkeypatch.setattr(site_module, "FACTS_PER_CLAIM", 1)
+    facts = [fact("a", 7, 10), fact("b", 21, 24)]
+    links = [{"claim_id": cid, "fact_id": fid, "doc_id": "d1", "interval_low": 1.0, "interval_high": 2.0}
+             for cid, fid in (("c-clash", "a"), ("c-clash", "b"), ("c-agree", "a"))]
+    site = pages(rows(facts, [claim("c-agree", "corroborated", 60.0), claim("c-clash", "conflict", 85.0)], links))
+    assert re.findall(r'id="claim-([\w-]+)"', site["claims.html"]) == ["c-clash"]
+    assert "followed by 1 more" in site["claims.html"] and "and 1 more facts" in site["claims.html"]
