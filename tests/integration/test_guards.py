@@ -16,7 +16,7 @@ import pytest
 
 import assets.warehouse
 from pipelines.definitions import ALL_ASSETS
-from pipelines.resources import SeedFolder, WarehouseFile
+from pipelines.resources import Processing, SeedFolder, WarehouseFile
 from tests.conftest import REPO, SEEDS
 from tests.integration.reingest_helpers import make_folder, tables
 
@@ -27,7 +27,7 @@ DAGSTER = Path(sys.executable).with_name("dagster")
 
 def materialize(folder: Path, db: Path, **warehouse_settings) -> dg.ExecuteInProcessResult:
     resources = {"seed_folder": SeedFolder(path=str(folder)),
-                 "warehouse_file": WarehouseFile(path=str(db), **warehouse_settings)}
+                 "warehouse_file": WarehouseFile(path=str(db), **warehouse_settings), "processing": Processing()}
     return dg.materialize(ALL_ASSETS, resources=resources, instance=dg.DagsterInstance.ephemeral(),
                           raise_on_error=False)
 
