@@ -151,13 +151,20 @@ def list_seed_entries(seeds_dir: Path, policy: ReadPolicy = ReadPolicy()) -> lis
 
 
 def read_file(path: Path, max_bytes: int) -> bytes:
-    """A regular file's bytes, never blocking: opened non-blocking, checked regular, capped."""
+    """A regular file's bytes, never blocking: opened non-blocking, checked regular, capped.
+
+    Read in a buffer of the file's own size: a buffer of the cap (20 MB) shrunk to a few KB
+    stays a memory mapping of its own in glibc, and 65,530 of them (the kernel's
+    ``vm.max_map_count``) make every later allocation fail, near 65,000 files read."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     with os.fdopen(fd, "rb") as handle:
-        kind = _kind(os.fstat(fd).st_mode)
+        status = os.fstat(fd)
+        kind = _kind(status.st_mode)
         if kind is not None:
             raise OSError(errno.EINVAL, f"not a regular file: {kind}")
-        data = handle.read(max_bytes + 1)
+        data = handle.read(min(status.st_size, max_bytes) + 1)
+        if len(data) > status.st_size:  # it grew since fstat: the rest, up to the cap
+            data += handle.read(max_bytes + 1 - len(data))
     if len(data) > max_bytes:
         raise OSError(errno.EFBIG, f"file is larger than MAX_FILE_BYTES={max_bytes:,} bytes")
     return data

@@ -37,6 +37,32 @@ def test_a_file_over_the_cap_is_not_read(tmp_path):
     assert found["big.txt"].content is None and "larger than MAX_FILE_BYTES=100" in found["big.txt"].read_error
 
 
+def _mappings() -> int:
+    with open(f"/proc/{os.getpid()}/maps", encoding="ascii") as maps:
+        return sum(1 for _ in maps)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="needs Linux's /proc")
+def test_reading_many_files_keeps_no_memory_mapping_per_file(tmp_path):
+    """Each read used to keep a 20 MB buffer's mapping; 65,530 of them failed every allocation."""
+    for i in range(3000):
+        (tmp_path / f"{i}.txt").write_bytes(TEXT.encode() * 50)
+    before = _mappings()
+    kept = list(read_seed_files(tmp_path))  # the bytes stay alive, as in a run
+    assert len(kept) == 3000 and all(f.content == TEXT.encode() * 50 for f in kept)
+    assert _mappings() - before < 300
+
+
+def test_a_file_that_grows_while_read_is_read_whole_up_to_the_cap(tmp_path, monkeypatch):
+    path = tmp_path / "growing.txt"
+    path.write_bytes(b"x" * 10)
+    real_fstat = os.fstat
+    monkeypatch.setattr(files.os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 4, *real_fstat(fd)[7:])))
+    assert files.read_file(path, 100) == b"x" * 10  # fstat said 4 bytes
+    with pytest.raises(OSError, match="larger than"):
+        files.read_file(path, 8)
+
+
 def test_a_folder_that_cannot_be_listed_keeps_its_published_files(tmp_path, monkeypatch):
     folder = tmp_path / "seeds"
     (folder / "locked").mkdir(parents=True)
