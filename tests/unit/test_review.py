@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import duckdb
 import polars as pl
 
 from pipelines.review.marks import lay_out
 from pipelines.review.numbers import number, usd
-from pipelines.review.site import ReviewRows, interval, read_manifest, render_site, write_site
+from pipelines.review.site import interval, read_manifest, render_site, write_site
 from tests.browser import highlighted_facts
 
 BODY = "中國供應了全球60%的稀土礦物,控製著超過85%的稀土加工。<script>alert(1)</script>"
@@ -53,8 +54,10 @@ def test_numbers_read_as_people_write_them():
     assert interval(59.7, 60.3, "exact") == "59.7 – 60.3"
 
 
-def rows(facts, claims=(), links=(), quarantine=()):
-    documents = pl.DataFrame([{"doc_id": "d1", "source_file": "a.md", "title": "稀土", "author": None,
+def rows(facts, claims=(), links=(), quarantine=()) -> duckdb.DuckDBPyConnection:
+    """An in-memory database with the warehouse's tables the site reads, holding these rows."""
+    documents = pl.DataFrame([{"doc_id": "d1", "source_file": "a.md", "content_sha256": "0" * 64, "title": "稀土",
+                               "author": None,
                                "publisher": None, "url": "https://example.org/a", "published_at": datetime(2024, 11, 2),
                                "saved_at": None, "language": "zh-Hant", "body": BODY, "parse_warnings": None}])
     claim_schema = {"claim_id": pl.String, "subject": pl.String, "metric": pl.String, "aspect": pl.String,
@@ -65,10 +68,15 @@ def rows(facts, claims=(), links=(), quarantine=()):
                    "interval_high": pl.Float64}
     quarantine_schema = {"source_file": pl.String, "stage": pl.String, "reason": pl.String,
                          "detected_at": pl.Datetime}
-    return ReviewRows(documents=documents, facts=pl.DataFrame(facts),
-                      claims=pl.DataFrame(list(claims), schema=claim_schema),
-                      claim_facts=pl.DataFrame(list(links), schema=link_schema),
-                      quarantine=pl.DataFrame(list(quarantine), schema=quarantine_schema))
+    con = duckdb.connect()
+    for table, frame in {"documents": documents, "numeric_facts": pl.DataFrame(facts),
+                         "claims": pl.DataFrame(list(claims), schema=claim_schema),
+                         "claim_facts": pl.DataFrame(list(links), schema=link_schema),
+                         "quarantine": pl.DataFrame(list(quarantine), schema=quarantine_schema)}.items():
+        con.register("incoming", frame.to_arrow())
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM incoming")
+        con.unregister("incoming")
+    return con
 
 
 def pages(rows_, **options) -> dict[str, str]:

@@ -1,0 +1,102 @@
+"""What the review site reads from the published warehouse, each query as small as its page
+needs: the work is DuckDB's, so a site over 100,000 documents never holds every fact in
+Python. A document page's signature (a digest of its row, its facts' rows and the claims
+they state) is computed here too, so unchanged pages are found without reading their facts.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from pipelines.warehouse.published import query_frame
+
+DOCUMENT_COLUMNS = ("doc_id, source_file, content_sha256, title, author, publisher, url, published_at, saved_at, "
+                    "language, parse_warnings")
+STATUS_RANK = "CASE status WHEN 'conflict' THEN 0 WHEN 'corroborated' THEN 1 ELSE 2 END"
+CLAIM_ORDER = (f"{STATUS_RANK}, documents DESC, facts DESC, subject, metric, aspect NULLS FIRST, "
+               "topic NULLS FIRST, year NULLS FIRST, claim_id")
+
+_DOCUMENTS = f"""
+WITH stated AS (
+    SELECT cf.fact_id, string_agg(cf.claim_id || ':' || c.status, ',' ORDER BY cf.claim_id) AS claims
+    FROM claim_facts cf JOIN claims c USING (claim_id) GROUP BY cf.fact_id),
+per_doc AS (
+    SELECT f.doc_id, count(*) AS fact_count,
+           md5(string_agg(CAST(f AS VARCHAR) || '|' || coalesce(s.claims, ''), chr(30)
+                          ORDER BY f.start_char, f.fact_id)) AS facts_md5
+    FROM numeric_facts f LEFT JOIN stated s USING (fact_id) GROUP BY f.doc_id),
+shared AS (
+    SELECT cf.doc_id, count(DISTINCT cf.fact_id) AS shared
+    FROM claim_facts cf JOIN claims c USING (claim_id) WHERE c.status <> 'single' GROUP BY cf.doc_id)
+SELECT d.*, coalesce(p.fact_count, 0) AS fact_count, coalesce(sh.shared, 0) AS facts_in_shared_claims,
+       md5(CAST(d AS VARCHAR)) || coalesce(p.facts_md5, '') AS signature
+FROM (SELECT {DOCUMENT_COLUMNS} FROM documents) d LEFT JOIN per_doc p USING (doc_id) LEFT JOIN shared sh USING (doc_id)
+"""
+
+
+class WarehouseRows:
+    """Queries over one open connection to a warehouse (or any database with its tables)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def _frame(self, sql: str, params: list[object] | None = None) -> pl.DataFrame:
+        return query_frame(self.con, sql, params)
+
+    def documents(self) -> pl.DataFrame:
+        """Every document (no body) with its fact count, facts in shared claims and page signature."""
+        return self._frame(_DOCUMENTS)
+
+    def fact_total(self) -> int:
+        return self.con.execute("SELECT count(*) FROM numeric_facts").fetchall()[0][0]
+
+    def claim_statuses(self) -> dict[str, int]:
+        return dict(self.con.execute("SELECT status, count(*) FROM claims GROUP BY status").fetchall())
+
+    def listed_claims(self, limit: int) -> pl.DataFrame:
+        """Claims stated by several documents, conflicts first, then by documents and facts."""
+        return self._frame(f"SELECT * FROM claims WHERE status <> 'single' ORDER BY {CLAIM_ORDER} LIMIT ?", [limit])
+
+    def claim_members(self, claim_ids: list[str], per_claim: int) -> pl.DataFrame:
+        """The first ``per_claim`` facts of each claim by publication date, with how many it has."""
+        return self._frame("""
+            SELECT * EXCLUDE (rank) FROM (
+                SELECT cf.*, d.published_at, f.start_char,
+                       row_number() OVER (PARTITION BY cf.claim_id
+                                          ORDER BY d.published_at NULLS LAST, cf.doc_id, f.start_char) AS rank,
+                       count(*) OVER (PARTITION BY cf.claim_id) AS claim_facts_total
+                FROM claim_facts cf JOIN documents d USING (doc_id) JOIN numeric_facts f USING (fact_id)
+                WHERE cf.claim_id IN (SELECT unnest(?::VARCHAR[])))
+            WHERE rank <= ? ORDER BY claim_id, published_at NULLS LAST, doc_id, start_char""", [claim_ids, per_claim])
+
+    def claim_days(self, claim_ids: list[str]) -> pl.DataFrame:
+        """Each claim's lowest and highest value per publication day."""
+        return self._frame("""
+            SELECT cf.claim_id, date_trunc('day', d.published_at) AS day, min(f.value) AS low,
+                   max(coalesce(f.value_high, f.value)) AS high
+            FROM claim_facts cf JOIN documents d USING (doc_id) JOIN numeric_facts f USING (fact_id)
+            WHERE cf.claim_id IN (SELECT unnest(?::VARCHAR[])) AND d.published_at IS NOT NULL
+            GROUP BY ALL ORDER BY cf.claim_id, day""", [claim_ids])
+
+    def category_counts(self) -> list[tuple[str, int]]:
+        return self.con.execute("SELECT category, count(*) FROM numeric_facts GROUP BY category").fetchall()
+
+    def quarantine(self) -> pl.DataFrame:
+        return self._frame("SELECT source_file, stage, reason, detected_at FROM quarantine ORDER BY source_file")
+
+    def facts_of_documents(self, doc_ids: list[str]) -> pl.DataFrame:
+        return self._frame("SELECT * FROM numeric_facts WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY doc_id, start_char",
+                           [doc_ids])
+
+    def facts(self, fact_ids: list[str]) -> pl.DataFrame:
+        return self._frame("SELECT * FROM numeric_facts WHERE fact_id IN (SELECT unnest(?::VARCHAR[]))", [fact_ids])
+
+    def claims_of_facts(self, fact_ids: list[str]) -> pl.DataFrame:
+        """(fact_id, and the claim's row) for every claim some facts state."""
+        return self._frame("""SELECT cf.fact_id, c.* FROM claim_facts cf JOIN claims c USING (claim_id)
+                              WHERE cf.fact_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY cf.fact_id, c.claim_id""", [fact_ids])
+
+    def bodies(self, doc_ids: list[str]) -> dict[str, str]:
+        return dict(self.con.execute("SELECT doc_id, body FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                                     [doc_ids]).fetchall())
