@@ -1,7 +1,9 @@
 """What the review site reads from the published warehouse, each query as small as its page
 needs: the work is DuckDB's, so a site over 100,000 documents never holds every fact in
-Python. A document page's signature (a digest of its row, its facts' rows and the claims
-they state) is computed here too, so unchanged pages are found without reading their facts.
+Python. A document page's signature (DuckDB's hash of its row, and the XOR of its facts' row
+hashes with the claims they state: order-free, and no fact repeats) is computed here too, so
+unchanged pages are found without reading their facts. A DuckDB upgrade that changes ``hash``
+renders every page once.
 """
 
 from __future__ import annotations
@@ -22,15 +24,13 @@ WITH stated AS (
     SELECT cf.fact_id, string_agg(cf.claim_id || ':' || c.status, ',' ORDER BY cf.claim_id) AS claims
     FROM claim_facts cf JOIN claims c USING (claim_id) GROUP BY cf.fact_id),
 per_doc AS (
-    SELECT f.doc_id, count(*) AS fact_count,
-           md5(string_agg(CAST(f AS VARCHAR) || '|' || coalesce(s.claims, ''), chr(30)
-                          ORDER BY f.start_char, f.fact_id)) AS facts_md5
+    SELECT f.doc_id, count(*) AS fact_count, bit_xor(hash(f, s.claims)) AS facts_hash
     FROM numeric_facts f LEFT JOIN stated s USING (fact_id) GROUP BY f.doc_id),
 shared AS (
     SELECT cf.doc_id, count(DISTINCT cf.fact_id) AS shared
     FROM claim_facts cf JOIN claims c USING (claim_id) WHERE c.status <> 'single' GROUP BY cf.doc_id)
 SELECT d.*, coalesce(p.fact_count, 0) AS fact_count, coalesce(sh.shared, 0) AS facts_in_shared_claims,
-       md5(CAST(d AS VARCHAR)) || coalesce(p.facts_md5, '') AS signature
+       hash(d)::VARCHAR || ':' || coalesce(p.fact_count, 0) || ':' || coalesce(p.facts_hash, 0)::VARCHAR AS signature
 FROM (SELECT {DOCUMENT_COLUMNS} FROM documents) d LEFT JOIN per_doc p USING (doc_id) LEFT JOIN shared sh USING (doc_id)
 """
 

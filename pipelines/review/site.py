@@ -236,10 +236,11 @@ def render_site(con: duckdb.DuckDBPyConnection, *, warehouse: str, previous: Map
             **common, root="", claims=claims, more_claims=several - len(claims), singles=statuses["single"]),
     }
     index = _ENV.get_template("index.html.j2")
+    languages = Counter(d["language"] for d in ordered).most_common()
     for number_, (name, chunk) in enumerate(index_pages, start=1):
         pages[name] = index.render(
             **common, root="", documents=chunk, page_number=number_, index_pages=[n for n, _ in index_pages],
-            languages=Counter(d["language"] for d in ordered).most_common(),
+            languages=languages,
             quarantine=list(quarantine.iter_rows(named=True)) if number_ == 1 else [],
             charts=_charts(source, claims) if number_ == 1 else {})
     for name in STATIC:
