@@ -38,7 +38,6 @@ from pipelines.review.queries import WarehouseRows
 
 HERE = Path(__file__).parent
 STATIC = ("review.css", "review.js")
-STATUS_ORDER = {"conflict": 0, "corroborated": 1, "single": 2}
 CHART_CLAIMS = 8  # claims drawn over time: conflicts first, then the most documents
 CLAIMS_LISTED = 300  # on the claims page, conflicts first
 FACTS_PER_CLAIM = 12  # facts shown under one claim on the claims page
