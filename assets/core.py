@@ -9,6 +9,7 @@ import polars as pl
 
 from pipelines.checks import counts_table, frame_table, pandera_check_result, pandera_check_spec, schema_metadata
 from pipelines.hops import entities_frame, extract_hop, fx_rates_frame, parse_hop, span_mismatches
+from pipelines.parallel import workers_used
 from pipelines.progress import Progress
 from pipelines.resources import Processing
 from pipelines.schema.tables import Documents, Entities, FxRates, NumericFacts, Quarantine
@@ -48,7 +49,7 @@ def parse_documents(context: dg.AssetExecutionContext, processing: Processing, r
     yield dg.Output(documents, output_name="parsed_documents", metadata={
         "parsed_this_run": documents.height,
         "unchanged_not_parsed": raw_seed_files.height - todo,
-        "workers": processing.worker_count() if todo >= processing.min_parallel else 1,
+        "workers": workers_used(processing.worker_count(), todo, processing.min_parallel),
         **progress.finish(),
         "by_format_and_language": counts_table(documents, "format", "language"),
         "preview": frame_table(documents, ["doc_id", "source_file", "format", "language", "title"]),
@@ -82,7 +83,7 @@ def extract_facts(context: dg.AssetExecutionContext, processing: Processing, par
     facts, rejects = extract_hop(parsed_documents, progress, processing.worker_count(), processing.min_parallel)
     yield dg.Output(facts, output_name="extracted_facts", metadata={
         "facts_this_run": facts.height,
-        "workers": processing.worker_count() if parsed_documents.height >= processing.min_parallel else 1,
+        "workers": workers_used(processing.worker_count(), parsed_documents.height, processing.min_parallel),
         **progress.finish(),
         "facts_by_kind_and_category": counts_table(facts, "quantity_kind", "category"),
         "preview": frame_table(facts, ["quantity_kind", "value", "value_high", "unit", "category", "qualifier", "text"]),

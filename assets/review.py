@@ -10,7 +10,6 @@ import dagster as dg
 from assets.warehouse import WAREHOUSE_POOL
 from pipelines.checks import run_failure
 from pipelines.resources import Processing, WarehouseFile
-from pipelines.review.queries import WarehouseRows
 from pipelines.review.site import read_manifest, render_site, write_site
 from pipelines.version import pipeline_version
 from pipelines.warehouse.published import WarehouseUnavailable, open_published
@@ -34,10 +33,9 @@ def review_site(context: dg.AssetExecutionContext, warehouse_file: WarehouseFile
         with open_published(path, warehouse_file.lock_wait_seconds) as con:
             if con is None:
                 raise run_failure(context, f"no published warehouse at {path}: materialize the warehouse tables first")
-            site = write_site(render_site(con, warehouse=str(path), previous=read_manifest(folder),
-                                          workers=processing.worker_count()), folder)
-            source = WarehouseRows(con)
-            statuses, facts = source.claim_statuses(), source.fact_total()
+            rendered = render_site(con, warehouse=str(path), previous=read_manifest(folder),
+                                   workers=processing.worker_count())
+            site = write_site(rendered, folder)
     except WarehouseUnavailable as exc:
         raise run_failure(context, str(exc)) from None
     context.log.info(f"review site {folder}: {site.files} files, {site.rendered} document pages rendered, "
@@ -46,8 +44,9 @@ def review_site(context: dg.AssetExecutionContext, warehouse_file: WarehouseFile
     return dg.MaterializeResult(metadata={
         "index": dg.MetadataValue.path(str(index)),
         "open": dg.MetadataValue.url(index.as_uri()),
-        "documents": site.documents, "facts": facts,
-        "conflicting_claims": statuses.get("conflict", 0), "corroborated_claims": statuses.get("corroborated", 0),
+        "documents": site.documents, "facts": rendered.totals["facts"],
+        "conflicting_claims": rendered.totals["claims"]["conflict"],
+        "corroborated_claims": rendered.totals["claims"]["corroborated"],
         "files": site.files, "document_pages_rendered": site.rendered, "files_rewritten": site.written,
         "pages_removed": site.removed,
     })

@@ -21,7 +21,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 DEFAULT_MIN_ITEMS = 500
-_PRELOAD = ["pipelines.hops", "pipelines.review.site", "pipelines.warm"]  # imported once by the fork server, lexicons loaded
+# Imported once by the fork server, lexicons loaded; every worker is forked from it.
+_PRELOAD = ["pipelines.hops", "pipelines.review.site", "pipelines.warm"]
 
 
 def machine_workers() -> int:
@@ -30,6 +31,12 @@ def machine_workers() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+def workers_used(workers: int, items: int, min_items: int = DEFAULT_MIN_ITEMS) -> int:
+    """The processes a map of ``items`` runs on: ``workers``, or 1 (this process) when there
+    is one worker or too few items to pay for a pool."""
+    return 1 if workers <= 1 or items < max(min_items, 2) else workers
 
 
 class _InProcess:
@@ -51,7 +58,7 @@ def worker_pool(workers: int, items: int, min_items: int = DEFAULT_MIN_ITEMS) ->
     """Something with ``.map(work, items)`` (results in input order): worker processes when there
     are ``workers`` > 1 and at least ``min_items`` items to share, else this process. One pool
     serves several maps, so work handed over in batches (to bound memory) starts it once."""
-    if workers <= 1 or items < max(min_items, 2):
+    if workers_used(workers, items, min_items) == 1:
         yield _InProcess()
         return
     context = multiprocessing.get_context("forkserver")

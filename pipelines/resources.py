@@ -67,10 +67,10 @@ class WarehouseFile(dg.ConfigurableResource):
 
 
 class Processing(dg.ConfigurableResource):
-    """How parsing and extraction use this machine's cores."""
+    """How parsing, extraction and the review site's pages use this machine's cores."""
 
     workers: int = 0
-    """Worker processes for parsing and extraction; 0: one per core this process may use."""
+    """Worker processes for parsing, extraction and review pages; 0: one per core this process may use."""
     min_parallel: int = DEFAULT_MIN_ITEMS
     """Fewer new or changed files than this are processed in the step's own process."""
 

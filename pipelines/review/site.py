@@ -56,6 +56,7 @@ class Site:
     pages: dict[str, str]
     document_pages: Iterator[tuple[str, str]]
     keys: dict[str, str] = field(default_factory=dict)
+    totals: dict[str, object] = field(default_factory=dict)  # documents, facts, quarantined, claims by status
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,8 @@ def render_site(con: duckdb.DuckDBPyConnection, *, warehouse: str, previous: Map
         pages[name] = (HERE / "static" / name).read_text(encoding="utf-8")
     keys = page_keys(documents, warehouse)
     todo = [doc for doc in ordered if (previous or {}).get(doc["page"]) != keys[doc["page"]]]
-    return Site(pages=pages, keys=keys, document_pages=_document_pages(source, todo, warehouse, workers))
+    return Site(pages=pages, keys=keys, totals=totals,
+                document_pages=_document_pages(source, todo, warehouse, workers))
 
 
 def _write_if_changed(path: Path, text: str) -> bool:

@@ -85,8 +85,19 @@ def generate(folder: Path, count: int, seed: int = 7) -> int:
     return total
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants."""
+def _rss(pid: int) -> int:
+    """Resident bytes of one process (0 once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants_rss(root: int) -> int:
+    """Resident bytes of every process below ``root`` (not ``root`` itself)."""
     children: dict[int, list[int]] = defaultdict(list)
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -95,16 +106,11 @@ def _tree_rss(root: int) -> int:
                 children[int(stat.rsplit(")", 1)[1].split()[1])].append(int(entry.name))
             except OSError:
                 continue
-    total, todo = 0, [root]
+    total, todo = 0, list(children.get(root, ()))
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, ()))
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
+        total += _rss(pid)
     return total
 
 
@@ -120,18 +126,11 @@ class PeakMemory:
     def _sample(self):
         me = os.getpid()
         while not self._stop.wait(0.2):
-            self.peak = max(self.peak, _tree_rss(me) - _tree_rss_self(me))
+            self.peak = max(self.peak, _descendants_rss(me))
 
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
-
-
-def _tree_rss_self(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
 
 
 def _bytes_written_since(folders: list[Path], since: float) -> int:
