@@ -1,102 +1,140 @@
-"""Core layer: parsed documents and extracted numeric facts, each checked by its Pandera
-model before anything downstream runs. Rejected files go to the quarantine frames. The
-reference data (the entities a subject can name, the exchange rates value_usd uses) is a
-core step of its own, checked the same way."""
+"""Core layer: parsed documents and extracted numeric facts, made shard by shard (one Dagster
+step per hash shard of the new and changed files, see ``pipelines/shards.py``) and handed on
+as Parquet files, each batch checked by its Pandera model before anything downstream runs.
+Rejected files go to the quarantine assets. The reference data (the entities a subject can
+name, the exchange rates value_usd uses) is a core step of its own, checked the same way."""
 
 
 import dagster as dg
 import polars as pl
 
-from pipelines.checks import counts_table, frame_table, pandera_check_result, pandera_check_spec, schema_metadata
-from pipelines.hops import entities_frame, extract_hop, fx_rates_frame, parse_hop, span_mismatches
+from pipelines.checks import (
+    PANDERA_CHECK,
+    counts_table,
+    frame_table,
+    pandera_check_result,
+    pandera_check_spec,
+    schema_metadata,
+)
+from pipelines.hops import entities_frame, fx_rates_frame
 from pipelines.parallel import workers_used
 from pipelines.progress import Progress
-from pipelines.resources import Processing
-from pipelines.schema.tables import Documents, Entities, FxRates, NumericFacts, Quarantine
+from pipelines.resources import Processing, SeedFolder, WarehouseFile
+from pipelines.schema.tables import Entities, FxRates
+from pipelines.shards import STAGED_MODELS, ShardResult, ShardTask, plan_shards, process_shard
+from pipelines.spans import mismatch_frame
+from pipelines.staged import StagedRows
 from pipelines.version import pipeline_version
 
 
-def _frame_out(model, description: str) -> dg.AssetOut:
-    return dg.AssetOut(group_name="core", kinds={"polars"}, metadata=schema_metadata(model), description=description,
-                       owners=["team:chipfacts"])
+def _frame_out(model, description: str, kind: str = "polars") -> dg.AssetOut:
+    return dg.AssetOut(kinds={kind}, metadata=schema_metadata(model), description=description,
+                       owners=["team:chipfacts"], code_version=pipeline_version())
 
 
-def _rejects_output(rejects: pl.DataFrame, output_name: str) -> dg.Output:
-    return dg.Output(rejects, output_name=output_name, metadata={
+def _rejects_output(rejects: pl.DataFrame, value: object, output_name: str) -> dg.Output:
+    return dg.Output(value, output_name=output_name, metadata={
         "rejected_this_run": rejects.height,
         "rejected_files": frame_table(rejects, ["source_file", "stage", "reason"], rows=50),
     })
 
 
-@dg.multi_asset(
-    outs={
-        "parsed_documents": _frame_out(
-            Documents, "This run's new and changed files, parsed: one record per readable article with its shape, "
-            "header fields (title, author, publisher, dates, URL), cleaned body (Markdown, URLs and page chrome "
-            "removed), languages and page metrics. The published `documents` table holds them all.",
-        ),
-        "parse_rejects": _frame_out(
-            Quarantine, "Files that could not be read or parsed (empty, binary, broken front matter ...), with why.",
-        ),
-    },
-    check_specs=[pandera_check_spec(Documents, "parsed_documents"), pandera_check_spec(Quarantine, "parse_rejects")],
-    code_version=pipeline_version(),
-)
-def parse_documents(context: dg.AssetExecutionContext, processing: Processing, raw_seed_files: pl.DataFrame):
-    todo = raw_seed_files.filter(pl.col("change") != "unchanged").height
-    progress = Progress("files_parsed", todo, context.log.info)
-    documents, rejects = parse_hop(raw_seed_files, progress, processing.worker_count(), processing.min_parallel)
-    yield dg.Output(documents, output_name="parsed_documents", metadata={
-        "parsed_this_run": documents.height,
-        "unchanged_not_parsed": raw_seed_files.height - todo,
-        "workers": workers_used(processing.worker_count(), todo, processing.min_parallel),
-        **progress.finish(),
-        "by_format_and_language": counts_table(documents, "format", "language"),
-        "preview": frame_table(documents, ["doc_id", "source_file", "format", "language", "title"]),
-    })
-    yield _rejects_output(rejects, "parse_rejects")
-    yield pandera_check_result(Documents, documents, "parsed_documents")
-    yield pandera_check_result(Quarantine, rejects, "parse_rejects")
+_DESCRIPTIONS = {
+    "parsed_documents": "This run's new and changed files, parsed: one record per readable article with its shape, "
+    "header fields (title, author, publisher, dates, URL), cleaned body (Markdown, URLs and page chrome removed), "
+    "languages and page metrics. Staged as Parquet files; the published `documents` table holds them all.",
+    "parse_rejects": "Files that could not be read or parsed (empty, binary, broken front matter ...), with why.",
+    "extracted_facts": "This run's numeric facts (money, percent, people, multiple) in the new and changed "
+    "documents, with normalised value, unit, category, qualifier, year and the exact source span "
+    "(tests/fixtures/gold/GUIDELINES.md). Staged as Parquet files; the published `numeric_facts` table holds them all.",
+    "extract_rejects": "Documents whose extraction failed; their facts are left out whole.",
+}
+SPANS_CHECK = dg.AssetCheckSpec("spans_match_body", asset="extracted_facts", blocking=True,
+                                description="Every fact's text equals its document body's span start_char..end_char.")
+_CHECK_SPECS = [*(pandera_check_spec(model, name) for name, model in STAGED_MODELS.items()), SPANS_CHECK]
 
 
-@dg.multi_asset(
-    outs={
-        "extracted_facts": _frame_out(
-            NumericFacts, "This run's numeric facts (money, percent, people, multiple) in the new and changed "
-            "documents, with normalised value, unit, category, qualifier, year and the exact source span "
-            "(tests/fixtures/gold/GUIDELINES.md). The published `numeric_facts` table holds them all.",
-        ),
-        "extract_rejects": _frame_out(
-            Quarantine, "Documents whose extraction failed; their facts are left out whole.",
-        ),
-    },
-    check_specs=[
-        pandera_check_spec(NumericFacts, "extracted_facts"),
-        dg.AssetCheckSpec("spans_match_body", asset="extracted_facts", blocking=True,
-                          description="Every fact's text equals its document body's span start_char..end_char."),
-        pandera_check_spec(Quarantine, "extract_rejects"),
-    ],
-    code_version=pipeline_version(),
-)
-def extract_facts(context: dg.AssetExecutionContext, processing: Processing, parsed_documents: pl.DataFrame):
-    progress = Progress("documents_extracted", parsed_documents.height, context.log.info)
-    facts, rejects = extract_hop(parsed_documents, progress, processing.worker_count(), processing.min_parallel)
-    yield dg.Output(facts, output_name="extracted_facts", metadata={
-        "facts_this_run": facts.height,
-        "workers": workers_used(processing.worker_count(), parsed_documents.height, processing.min_parallel),
-        **progress.finish(),
-        "facts_by_kind_and_category": counts_table(facts, "quantity_kind", "category"),
-        "preview": frame_table(facts, ["quantity_kind", "value", "value_high", "unit", "category", "qualifier", "text"]),
-    })
-    yield _rejects_output(rejects, "extract_rejects")
-    yield pandera_check_result(NumericFacts, facts, "extracted_facts")
-    mismatches = span_mismatches(parsed_documents, facts)
-    yield dg.AssetCheckResult(
-        asset_key="extracted_facts", check_name="spans_match_body", passed=mismatches.is_empty(),
-        metadata={"mismatches": mismatches.height,
-                  "examples": frame_table(mismatches)},
+@dg.op(out=dg.DynamicOut(ShardTask), description="Splits this run's new and changed files into hash shards of "
+       "their paths (PIPELINE_SHARDS); one process_document_shard step per shard that holds any.")
+def plan_document_shards(context: dg.OpExecutionContext, processing: Processing, raw_seed_files: pl.DataFrame):
+    tasks = plan_shards(raw_seed_files, processing.shards)
+    files = sum(len(task.files) for task in tasks)
+    context.log.info(f"{files:,} new and changed files in {len(tasks)} of {processing.shards} shards")
+    for task in tasks:
+        yield dg.DynamicOutput(task, mapping_key=f"shard_{task.key}")
+
+
+@dg.op(description="Reads, parses and extracts one shard's files in batches (PIPELINE_BATCH_FILES) over worker "
+       "processes (PIPELINE_WORKERS); every batch is checked by its Pandera models and staged as Parquet files.")
+def process_document_shard(context: dg.OpExecutionContext, seed_folder: SeedFolder, warehouse_file: WarehouseFile,
+                           processing: Processing, task: ShardTask) -> dg.Output[ShardResult]:
+    progress = Progress(f"shard_{task.key}_files", len(task.files), context.log.info)
+    result = process_shard(
+        task, seed_folder.root(), warehouse_file.staging_folder() / context.run_id / task.key,
+        policy=seed_folder.policy(), workers=processing.worker_count(), min_parallel=processing.min_parallel,
+        batch_files=processing.batch_files, progress=progress,
     )
-    yield pandera_check_result(Quarantine, rejects, "extract_rejects")
+    return dg.Output(result, metadata={
+        **{name: rows.height for name, rows in result.staged.items()},
+        "workers": workers_used(processing.worker_count(), len(task.files), processing.min_parallel),
+        **progress.finish(),
+    })
+
+
+def _pandera_result(name: str, staged: StagedRows, results: list[ShardResult]) -> dg.AssetCheckResult:
+    """The hop's Pandera check over every batch of every shard (each batch was validated)."""
+    failed = [report for result in results for report in result.failed_validations.get(name, [])]
+    metadata: dict[str, object] = {
+        "rows": staged.rows, "failures": sum(report.failures.height for report in failed),
+        "summary": "; ".join(report.summary() for report in failed) or f"{staged.model}: {staged.rows} rows valid",
+    }
+    if failed:
+        metadata["failure_cases"] = dg.MetadataValue.md(failed[0].failure_table())
+    return dg.AssetCheckResult(asset_key=name, check_name=PANDERA_CHECK, passed=not failed,
+                               severity=dg.AssetCheckSeverity.ERROR, metadata=metadata)
+
+
+@dg.op(out={name: dg.Out(StagedRows) for name in STAGED_MODELS}
+       | {spec.get_python_identifier(): dg.Out(is_required=False) for spec in _CHECK_SPECS},
+       description="Gathers the shards' staged frames into the hops' assets, with their checks.")
+def gather_document_shards(context: dg.OpExecutionContext, processing: Processing, results: list[ShardResult]):
+    results = sorted(results, key=lambda result: result.key)
+    staged = {name: StagedRows.combine(model.__name__, (r.staged[name] for r in results))
+              for name, model in STAGED_MODELS.items()}
+    shards = {"shards": len(results), "files_this_run": sum(r.files for r in results)}
+    documents, facts = staged["parsed_documents"], staged["extracted_facts"]
+    yield dg.Output(documents, output_name="parsed_documents", metadata={
+        "parsed_this_run": documents.height, **shards,
+        "by_format_and_language": counts_table(documents.scan(), "format", "language"),
+        "preview": frame_table(documents.scan().head(10).collect(),
+                               ["doc_id", "source_file", "format", "language", "title"]),
+    })
+    yield dg.Output(facts, output_name="extracted_facts", metadata={
+        "facts_this_run": facts.height, **shards,
+        "facts_by_kind_and_category": counts_table(facts.scan(), "quantity_kind", "category"),
+        "preview": frame_table(facts.scan().head(10).collect(),
+                               ["quantity_kind", "value", "value_high", "unit", "category", "qualifier", "text"]),
+    })
+    for name in ("parse_rejects", "extract_rejects"):
+        yield _rejects_output(staged[name].read(), staged[name], name)
+    for name in STAGED_MODELS:
+        yield _pandera_result(name, staged[name], results)
+    mismatches = [r.span_mismatches for r in results if r.span_mismatches is not None]
+    mismatches = pl.concat(mismatches) if mismatches else mismatch_frame([])
+    yield dg.AssetCheckResult(asset_key="extracted_facts", check_name=SPANS_CHECK.name, passed=mismatches.is_empty(),
+                              metadata={"mismatches": mismatches.height, "examples": frame_table(mismatches)})
+
+
+@dg.graph_multi_asset(
+    outs={name: _frame_out(model, _DESCRIPTIONS[name], "parquet") for name, model in STAGED_MODELS.items()},
+    check_specs=_CHECK_SPECS,
+    group_name="core",
+)
+def process_documents(raw_seed_files):
+    """Parse and extract this run's new and changed files: one step per hash shard, then one
+    that gathers the shards' Parquet files into the four assets and their checks."""
+    results = plan_document_shards(raw_seed_files).map(process_document_shard).collect()
+    return gather_document_shards(results)._asdict()
 
 
 @dg.multi_asset(
@@ -115,6 +153,7 @@ def extract_facts(context: dg.AssetExecutionContext, processing: Processing, par
     },
     check_specs=[pandera_check_spec(Entities, "known_entities"), pandera_check_spec(FxRates, "annual_fx_rates")],
     code_version=pipeline_version(),
+    group_name="core",
 )
 def reference_data(context: dg.AssetExecutionContext):
     entities, rates = entities_frame(), fx_rates_frame()

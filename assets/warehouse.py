@@ -18,6 +18,7 @@ from pipelines.checks import frame_table, run_failure, schema_metadata
 from pipelines.hops import process_files, publishable, unchanged_files
 from pipelines.resources import Processing, SeedFolder, WarehouseFile
 from pipelines.schema.ddl import table_metadata
+from pipelines.staged import StagedRows, remove_stale_runs
 from pipelines.schema.tables import ClaimFacts, Claims, Documents, Entities, FxRates, NumericFacts, Quarantine
 from pipelines.version import pipeline_version
 from pipelines.warehouse.publish import (
@@ -61,6 +62,12 @@ def _check_results(results: dict[str, pl.DataFrame]) -> list[dg.AssetCheckResult
                             metadata=_check_metadata(name, rows))
         for name, rows in results.items()
     ]
+
+
+def _run_finished(context: dg.AssetExecutionContext, run_id: str) -> bool:
+    """Whether a run's staged files may go: it has ended, or this instance does not know it."""
+    run = context.instance.get_run_by_id(run_id)
+    return run is None or run.is_finished
 
 
 @dg.multi_asset(
@@ -108,10 +115,10 @@ def publish_tables(
     warehouse_file: WarehouseFile,
     processing: Processing,
     raw_seed_files: pl.DataFrame,
-    parsed_documents: pl.DataFrame,
-    extracted_facts: pl.DataFrame,
-    parse_rejects: pl.DataFrame,
-    extract_rejects: pl.DataFrame,
+    parsed_documents: StagedRows,
+    extracted_facts: StagedRows,
+    parse_rejects: StagedRows,
+    extract_rejects: StagedRows,
     known_entities: pl.DataFrame,
     annual_fx_rates: pl.DataFrame,
 ):
@@ -129,6 +136,10 @@ def publish_tables(
         raise run_failure(context, str(exc)) from None
     except WarehouseUnavailable as exc:
         raise run_failure(context, str(exc)) from None
+    staged = (parsed_documents, extracted_facts, parse_rejects, extract_rejects)
+    removed = remove_stale_runs(warehouse_file.staging_folder(), staged, lambda run_id: _run_finished(context, run_id))
+    if removed:
+        context.log.info(f"removed the staged files of {len(removed)} earlier runs")
     changes = dict(raw_seed_files.group_by("change").len().iter_rows())
     this_run = {"added_files": changes.get("added", 0), "changed_files": changes.get("changed", 0),
                 "unchanged_files_carried_over": report.carried, "dropped_documents": report.dropped}

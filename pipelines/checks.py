@@ -71,10 +71,10 @@ def frame_table(frame: pl.DataFrame, columns: list[str] | None = None, rows: int
     return dg.MetadataValue.table(records, schema=schema)
 
 
-def counts_table(frame: pl.DataFrame, *columns: str) -> dg.MetadataValue:
-    """Rows per value of ``columns`` as a table (no rows: an empty table with the columns)."""
-    counts = frame.group_by(*columns).len("rows").sort(*columns) if frame.height else \
-        frame.select(columns).with_columns(pl.lit(0).alias("rows")).head(0)
+def counts_table(frame: pl.DataFrame | pl.LazyFrame, *columns: str) -> dg.MetadataValue:
+    """Rows per value of ``columns`` as a table (no rows: an empty table with the columns); a
+    lazy frame is counted as it streams."""
+    counts = frame.lazy().group_by(*columns).len("rows").sort(*columns).collect()
     return frame_table(counts, rows=counts.height)
 
 

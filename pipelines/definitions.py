@@ -13,14 +13,14 @@ import os
 
 import dagster as dg
 
-from assets.core import extract_facts, parse_documents, reference_data
+from assets.core import process_documents, reference_data
 from assets.raw import raw_seed_files
 from assets.review import review_site
 from assets.warehouse import publish_tables
 from pipelines.automation import build_warehouse, daily_reingest, seed_folder_sensor
 from pipelines.resources import default_resources
 
-ALL_ASSETS = [raw_seed_files, parse_documents, extract_facts, reference_data, publish_tables, review_site]
+ALL_ASSETS = [raw_seed_files, process_documents, reference_data, publish_tables, review_site]
 EXECUTORS = {"in_process": dg.in_process_executor, "multiprocess": dg.multiprocess_executor}
 
 

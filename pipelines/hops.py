@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -19,7 +20,7 @@ from pipelines.extract.engine import Fact, extract_facts
 from pipelines.extract.entities import load_entities
 from pipelines.fx import annual_rates, to_usd
 from pipelines.ingest.errors import RejectedFile
-from pipelines.ingest.files import ReadPolicy, SeedEntry, read_seed_files
+from pipelines.ingest.files import ReadPolicy, SeedEntry, read_file, read_seed_files
 from pipelines.ingest.records import Document, parse_document
 from pipelines.parallel import DEFAULT_MIN_ITEMS, ordered_map
 from pipelines.progress import Progress
@@ -27,6 +28,7 @@ from pipelines.schema.frames import frame_from_rows, row_problem
 from pipelines.schema.tables import Documents, Entities, FxRates, NumericFacts, Quarantine, RawFiles
 from pipelines.schema.validate import validate_frame
 from pipelines.spans import find_span_mismatches, mismatch_frame
+from pipelines.staged import Rows, StagedRows
 from pipelines.version import pipeline_version
 
 
@@ -41,7 +43,7 @@ def quarantine_row(source_file: str, sha: str | None, stage: str, reason: str) -
 
 def raw_hop(seeds_dir: Path, known: Mapping[str, str] | None = None, only: set[str] | None = None,
             entries: list[SeedEntry] | None = None, progress: Progress | None = None,
-            policy: ReadPolicy = ReadPolicy()) -> pl.DataFrame:
+            policy: ReadPolicy = ReadPolicy(), keep_content: bool = True) -> pl.DataFrame:
     """Every entry of the seeds folder with its hash (RawFiles).
 
     ``known`` maps a path to the content hash the published warehouse holds for it, made by
@@ -49,7 +51,8 @@ def raw_hop(seeds_dir: Path, known: Mapping[str, str] | None = None, only: set[s
     (it cost a hash, not a parse). The published files below a folder that cannot be listed
     are ``unchanged`` too, so their rows are kept, not deleted. ``only`` restricts the
     listing to some paths, ``entries`` is the listing when the caller made it; ``progress``
-    is advanced per entry; ``policy`` caps what is read.
+    is advanced per entry; ``policy`` caps what is read. Without ``keep_content`` no bytes
+    are kept at all (the shard steps read their files again, so the frame stays small).
     """
     known = known or {}
     rows = []
@@ -59,7 +62,7 @@ def raw_hop(seeds_dir: Path, known: Mapping[str, str] | None = None, only: set[s
             "changed" if f.source_file in known else "added")
         rows.append({"source_file": f.source_file, "content_sha256": sha,
                      "size_bytes": None if f.content is None else len(f.content),
-                     "content": None if change == "unchanged" else f.content,
+                     "content": f.content if keep_content and change != "unchanged" else None,
                      "read_error": f.read_error, "change": change})
         if f.unlisted_folder:
             inside = f.source_file + "/"
@@ -198,6 +201,38 @@ def extract_hop(documents: pl.DataFrame, progress: Progress | None = None, worke
     return frame_from_rows(NumericFacts, facts), frame_from_rows(Quarantine, rejects)
 
 
+@dataclass(frozen=True)
+class FileTask:
+    """A new or changed file as the raw hop saw it: its path, hash and why it could not be read."""
+
+    source_file: str
+    content_sha256: str | None
+    read_error: str | None = None
+
+
+RowDicts = list[dict[str, object]]
+
+
+def process_file(root: Path, policy: ReadPolicy, task: FileTask) -> tuple[RowDicts, RowDicts, RowDicts, RowDicts]:
+    """Read, parse and extract one file: (document, parse reject, facts, extract reject) rows,
+    each list empty or not. The file is read here, in the worker, so no hop carries its bytes;
+    its hash is taken again from what was read, so a row always matches the bytes parsed."""
+    if task.read_error is not None:
+        return [], [quarantine_row(task.source_file, task.content_sha256, "read", task.read_error)], [], []
+    try:
+        content = read_file(root / task.source_file, policy.max_file_bytes)
+    except OSError as exc:
+        reason = f"cannot read file: {exc.strerror or exc}"
+        return [], [quarantine_row(task.source_file, task.content_sha256, "read", reason)], [], []
+    raw = {"source_file": task.source_file, "content_sha256": hashlib.sha256(content).hexdigest(),
+           "content": content, "read_error": None}
+    document, parse_reject = parse_one(raw)
+    if document is None:
+        return [], [parse_reject], [], []
+    facts, extract_reject = extract_one(document)
+    return [document], [], facts, [] if extract_reject is None else [extract_reject]
+
+
 def span_mismatches(documents: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
     """Facts whose text is not their document body's span (expected: none), in linear time."""
     bodies = documents.select("doc_id", "body").sort("doc_id").iter_rows()
@@ -212,13 +247,15 @@ def unchanged_files(raw: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def publishable(
-    documents: pl.DataFrame, facts: pl.DataFrame, parse_rejects: pl.DataFrame, extract_rejects: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The three warehouse frames: a document whose extraction failed is quarantined, not published."""
+def publishable(documents: Rows, facts: Rows, parse_rejects: Rows, extract_rejects: Rows
+                ) -> tuple[Rows, Rows, pl.DataFrame]:
+    """The three warehouse inputs: a document whose extraction failed is quarantined, not
+    published. Frames or staged Parquet rows; the quarantine (a few rows) is read into a frame."""
+    parse_rejects, extract_rejects = (r.read() if isinstance(r, StagedRows) else r for r in (parse_rejects, extract_rejects))
     rejected = extract_rejects["source_file"].to_list()
-    return (documents.filter(~pl.col("source_file").is_in(rejected)), facts,
-            pl.concat([parse_rejects, extract_rejects]))
+    documents = (documents.without(rejected) if isinstance(documents, StagedRows)
+                 else documents.filter(~pl.col("source_file").is_in(rejected)))
+    return documents, facts, pl.concat([parse_rejects, extract_rejects])
 
 
 def process_files(seeds_dir: Path, files: list[str], policy: ReadPolicy = ReadPolicy(), workers: int = 1

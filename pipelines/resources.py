@@ -16,6 +16,7 @@ import dagster as dg
 
 from pipelines.ingest.files import DEFAULT_MAX_FILE_BYTES, ReadPolicy, check_seed_folder
 from pipelines.parallel import DEFAULT_MIN_ITEMS, machine_workers
+from pipelines.shards import DEFAULT_BATCH_FILES, DEFAULT_SHARDS
 from pipelines.warehouse.publish import DEFAULT_MAX_DROPPED_SHARE
 from pipelines.warehouse.published import DEFAULT_LOCK_WAIT_SECONDS
 
@@ -55,6 +56,9 @@ class WarehouseFile(dg.ConfigurableResource):
     """The largest share of the published documents one run may drop (1 allows dropping all)."""
     review_path: str = ""
     """The review site's folder; empty: ``review/`` beside the warehouse file."""
+    staging_path: str = ""
+    """Where the hops stage their Parquet files, a folder per run; empty: ``.staging/`` beside the
+    warehouse file. On a cluster, a volume every worker mounts at the same path."""
 
     def file(self) -> Path:
         return Path(self.path).expanduser().absolute()
@@ -65,14 +69,26 @@ class WarehouseFile(dg.ConfigurableResource):
             return Path(self.review_path).expanduser().absolute()
         return self.file().parent / "review"
 
+    def staging_folder(self) -> Path:
+        """The staging folder: ``staging_path``, else ``.staging/`` beside the warehouse file."""
+        if self.staging_path:
+            return Path(self.staging_path).expanduser().absolute()
+        return self.file().parent / ".staging"
+
 
 class Processing(dg.ConfigurableResource):
-    """How parsing, extraction and the review site's pages use this machine's cores."""
+    """How parsing, extraction and the review site's pages share out the work: shards (Dagster
+    steps, side by side under the multiprocess or a distributed executor), batches within a
+    shard (what one step holds in memory), and worker processes within a step."""
 
     workers: int = 0
     """Worker processes for parsing, extraction and review pages; 0: one per core this process may use."""
     min_parallel: int = DEFAULT_MIN_ITEMS
     """Fewer new or changed files than this are processed in the step's own process."""
+    shards: int = DEFAULT_SHARDS
+    """Hash shards of the file paths: at most this many parse-and-extract steps per run."""
+    batch_files: int = DEFAULT_BATCH_FILES
+    """Files a shard step reads, parses and extracts at once before writing them out."""
 
     def worker_count(self) -> int:
         return self.workers if self.workers > 0 else machine_workers()
@@ -91,8 +107,11 @@ def default_resources(seeds_dir: str | None = None, duckdb_path: str | None = No
             lock_wait_seconds=float(env.get("WAREHOUSE_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_SECONDS)),
             max_dropped_share=float(env.get("MAX_DROPPED_SHARE", DEFAULT_MAX_DROPPED_SHARE)),
             review_path=env.get("REVIEW_DIR", ""),
+            staging_path=env.get("STAGING_DIR", ""),
         ),
         "processing": Processing(workers=int(env.get("PIPELINE_WORKERS", "0")),
-                                 min_parallel=int(env.get("PIPELINE_MIN_PARALLEL", DEFAULT_MIN_ITEMS))),
+                                 min_parallel=int(env.get("PIPELINE_MIN_PARALLEL", DEFAULT_MIN_ITEMS)),
+                                 shards=int(env.get("PIPELINE_SHARDS", DEFAULT_SHARDS)),
+                                 batch_files=int(env.get("PIPELINE_BATCH_FILES", DEFAULT_BATCH_FILES))),
     }
 

@@ -38,7 +38,8 @@ class RawFiles(pa.DataFrameModel):
     source_file: str = pa.Field(unique=True, description="Path relative to the seeds folder, POSIX form")
     content_sha256: str = pa.Field(nullable=True, str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the bytes")
     size_bytes: int = pa.Field(nullable=True, ge=0, description="File size in bytes")
-    content: pl.Binary = pa.Field(nullable=True, description="The file's bytes; null when it could not be read")
+    content: pl.Binary = pa.Field(nullable=True, description="The file's bytes when kept; null when it could not "
+                                  "be read, or the hop hands files on by path")
     read_error: str = pa.Field(nullable=True, description="Why the file could not be read, if it could not")
     change: str = pa.Field(isin=CHANGES, description="Against the published warehouse: added, changed or unchanged "
                            "(same bytes, same pipeline version: not read again, its rows are carried over)")

@@ -23,7 +23,7 @@ import itertools
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from pipelines.schema.ddl import SQL_DIR, create_schema
 from pipelines.schema.tables import ClaimFacts, Claims
 from pipelines.schema.validate import validate_frame
 from pipelines.spans import find_span_mismatches, mismatch_frame
+from pipelines.staged import Rows, StagedRows
 from pipelines.warehouse.published import (
     DEFAULT_LOCK_WAIT_SECONDS,
     OTHER_SCHEMA,
@@ -170,10 +171,30 @@ def keep_first_detection(quarantine: pl.DataFrame, previous: pl.DataFrame | None
     return joined.with_columns(pl.coalesce("_earlier", "detected_at").alias("detected_at")).drop("_earlier")
 
 
-def _load(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+# The order rows are written in (the file's physical order: what a reader scanning it sees).
+LOAD_ORDER = {"documents": "source_file", "numeric_facts": "doc_id, start_char, end_char, fact_id",
+              "quarantine": "source_file"}
+
+
+def _sql_list(values: Iterable[str]) -> str:
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def _load(con: duckdb.DuckDBPyConnection, table: str, rows: Rows) -> None:
+    """Insert a frame, or staged Parquet rows read by DuckDB itself (never through Python)."""
+    order = f" ORDER BY {LOAD_ORDER[table]}" if table in LOAD_ORDER else ""
+    if isinstance(rows, StagedRows):
+        if not rows.paths:
+            return
+        where = f" WHERE source_file NOT IN (SELECT unnest({_sql_list(rows.exclude)}))" if rows.exclude else ""
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet({_sql_list(rows.paths)}){where}{order}")
+        return
     view = f"_incoming_{table}"  # table names come from the models, never from input
-    con.register(view, frame.to_arrow())
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
+    con.register(view, rows.to_arrow())
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}{order}")
+    finally:
+        con.unregister(view)
 
 
 Recompute = Callable[[list[str]], tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]
@@ -261,8 +282,8 @@ def dropped_share_error(dropped: int, published: int, max_dropped_share: float, 
 
 def publish_warehouse(
     path: Path,
-    documents: pl.DataFrame,
-    facts: pl.DataFrame,
+    documents: Rows,
+    facts: Rows,
     quarantine: pl.DataFrame,
     *,
     carry: pl.DataFrame | None = None,
@@ -274,7 +295,8 @@ def publish_warehouse(
 ) -> PublishReport:
     """Build the warehouse in a new file and swap it in; raise ``PublishError`` on any failed check.
 
-    The frames hold the rows of new and changed files. ``carry`` (source_file,
+    ``documents`` and ``facts`` (frames, or Parquet files staged by the hops) and
+    ``quarantine`` hold the rows of new and changed files. ``carry`` (source_file,
     content_sha256, pipeline_version) names unchanged files whose rows are copied from the
     published warehouse; any of them it no longer holds (another run replaced it meanwhile)
     are made again with ``recompute``. Files in neither are gone from the new warehouse,
@@ -299,27 +321,25 @@ def publish_warehouse(
             with duckdb.connect(str(building), config=config) as con:
                 create_schema(con)
                 carried = _carry_over(con, path, carry, lock_wait_seconds) if carry is not None else set()
+                sources: dict[str, list[Rows]] = {"documents": [documents], "numeric_facts": [facts],
+                                                  "quarantine": [quarantine]}
                 if carry is not None and recompute is not None:
                     missing = sorted(set(carry["source_file"].to_list()) - carried)
                     if missing:
-                        extra = recompute(missing)
-                        documents, facts, quarantine = (pl.concat([a, b]) for a, b in
-                                                        zip((documents, facts, quarantine), extra, strict=True))
-                frames = {
-                    "documents": documents.sort("source_file"),
-                    "numeric_facts": facts.sort("doc_id", "start_char", "end_char", "fact_id"),
-                    "quarantine": quarantine.sort("source_file"),
-                    **(reference if reference is not None else reference_frames()),
-                }
+                        for rows, extra in zip(sources.values(), recompute(missing), strict=True):
+                            rows.append(extra)
+                for table, frame in (reference if reference is not None else reference_frames()).items():
+                    sources[table] = [frame]
                 con.execute("BEGIN TRANSACTION")
                 try:
-                    for table, frame in frames.items():
-                        _load(con, table, frame)
+                    for table, parts in sources.items():
+                        for rows in parts:
+                            _load(con, table, rows)
                     # Claims are made from every published fact, carried over or new, so a claim
                     # changes exactly when one of its documents does.
                     for table, frame in claim_frames(con).items():
                         _load(con, table, frame)
-                        frames[table] = frame
+                        sources[table] = [frame]
                 except duckdb.ConstraintException as exc:  # a key or foreign-key violation
                     con.execute("ROLLBACK")
                     raise PublishError(f"warehouse constraint violated, nothing published: {exc}") from exc
@@ -335,7 +355,7 @@ def publish_warehouse(
                 refusal = dropped_share_error(dropped, len(before), max_dropped_share, source)
                 if refusal:
                     raise PublishError(refusal, results)
-                counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in frames}
+                counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in sources}
                 summaries = {name: query_frame(con, sql) for name, sql in sql_summaries().items()}
                 con.execute("CHECKPOINT")
             os.replace(building, path)

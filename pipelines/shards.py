@@ -1,0 +1,116 @@
+"""Per-document work in hash shards, handed between hops as Parquet files (no Dagster here).
+
+A run's new and changed files are split into shards by a hash of their path; each shard is
+read, parsed and extracted in batches, and every batch's frames are validated by their
+Pandera models and written as Parquet files. What the next hop receives is a ``StagedRows``:
+the files' paths and row count, a few hundred bytes whatever the corpus size, so no hop
+holds the corpus and no step pickles it. The publish reads the files inside DuckDB.
+
+Why static hash shards of the path, not partitions per arrival batch: a file always lands in
+the same shard, the shard count bounds the steps (and files) of a run whatever the corpus
+size, and a run only has the shards that hold a new or changed file. Arrival batches would
+grow without end, and a changed file would belong to two of them. The assets map
+``process_shard`` over ``plan_shards`` as Dagster dynamic steps, so the multiprocess
+executor runs shards side by side and a distributed executor runs each on a worker of its own.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.hops import FileTask, process_file, span_mismatches
+from pipelines.ingest.files import ReadPolicy
+from pipelines.parallel import DEFAULT_MIN_ITEMS, worker_pool
+from pipelines.progress import Progress
+from pipelines.schema.frames import frame_from_rows
+from pipelines.schema.tables import Documents, NumericFacts, Quarantine
+from pipelines.schema.validate import ValidationReport, validate_frame
+from pipelines.staged import StagedRows
+
+DEFAULT_SHARDS = 8
+DEFAULT_BATCH_FILES = 2000  # files per batch: what a shard step holds in memory at once
+
+# The frames a shard hands on, by the asset they belong to, with their Pandera models.
+STAGED_MODELS = {"parsed_documents": Documents, "parse_rejects": Quarantine,
+                 "extracted_facts": NumericFacts, "extract_rejects": Quarantine}
+
+
+def shard_key(source_file: str, shards: int) -> str:
+    """The shard of a path: a stable hash of it modulo ``shards``, zero-padded ("03")."""
+    digest = hashlib.blake2b(source_file.encode("utf-8", "surrogateescape"), digest_size=8).digest()
+    return f"{int.from_bytes(digest, 'big') % shards:0{len(str(max(shards - 1, 0)))}d}"
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    """The new and changed files of one shard (raw hop rows: path, hash, read error)."""
+
+    key: str
+    files: tuple[FileTask, ...]
+
+
+def plan_shards(raw: pl.DataFrame, shards: int) -> list[ShardTask]:
+    """The shards holding this run's new and changed files, in key order (none: nothing to do)."""
+    todo = raw.filter(pl.col("change") != "unchanged").select("source_file", "content_sha256", "read_error")
+    grouped: dict[str, list[FileTask]] = {}
+    for source_file, sha, error in todo.iter_rows():
+        grouped.setdefault(shard_key(source_file, shards), []).append(FileTask(source_file, sha, error))
+    return [ShardTask(key, tuple(files)) for key, files in sorted(grouped.items())]
+
+
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    """What one shard produced: its staged frames, the validation failures, span mismatches."""
+
+    key: str
+    staged: dict[str, StagedRows]
+    failed_validations: dict[str, list[ValidationReport]] = field(default_factory=dict)
+    span_mismatches: pl.DataFrame | None = None
+    files: int = 0
+
+
+def _batches(files: tuple[FileTask, ...], size: int) -> Iterator[tuple[FileTask, ...]]:
+    it = iter(files)
+    while batch := tuple(itertools.islice(it, size)):
+        yield batch
+
+
+def process_shard(task: ShardTask, root: Path, out_dir: Path, *, policy: ReadPolicy = ReadPolicy(),
+                  workers: int = 1, min_parallel: int = DEFAULT_MIN_ITEMS, batch_files: int = DEFAULT_BATCH_FILES,
+                  progress: Progress | None = None) -> ShardResult:
+    """Read, parse and extract one shard's files below ``root``, batch by batch, over ``workers``
+    processes; each batch's frames are validated and written to ``out_dir`` as Parquet."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: dict[str, list[StagedRows]] = {name: [] for name in STAGED_MODELS}
+    failed: dict[str, list[ValidationReport]] = {}
+    mismatches = []
+    with worker_pool(workers, len(task.files), min_parallel) as pool:
+        for number, batch in enumerate(_batches(task.files, batch_files)):
+            rows: dict[str, list[dict[str, object]]] = {name: [] for name in STAGED_MODELS}
+            for outcome in pool.map(functools.partial(process_file, root, policy), batch):
+                for name, found in zip(STAGED_MODELS, outcome, strict=True):
+                    rows[name].extend(found)
+                if progress is not None:
+                    progress.advance()
+            frames = {name: frame_from_rows(model, rows[name]) for name, model in STAGED_MODELS.items()}
+            for name, model in STAGED_MODELS.items():
+                report = validate_frame(model, frames[name])
+                if not report.passed:
+                    failed.setdefault(name, []).append(report)
+                path = out_dir / f"{name}-{number:04d}.parquet"
+                if frames[name].height:
+                    frames[name].write_parquet(path)
+                written[name].append(StagedRows(model.__name__, (str(path),) if frames[name].height else (),
+                                                frames[name].height))
+            mismatches.append(span_mismatches(frames["parsed_documents"], frames["extracted_facts"]))
+    staged = {name: StagedRows.combine(model.__name__, written[name]) for name, model in STAGED_MODELS.items()}
+    return ShardResult(task.key, staged, failed, pl.concat(mismatches) if mismatches else None, len(task.files))
