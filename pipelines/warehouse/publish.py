@@ -191,10 +191,7 @@ def _load(con: duckdb.DuckDBPyConnection, table: str, rows: Rows) -> None:
         return
     view = f"_incoming_{table}"  # table names come from the models, never from input
     con.register(view, rows.to_arrow())
-    try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}{order}")
-    finally:
-        con.unregister(view)
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}{order}")
 
 
 Recompute = Callable[[list[str]], tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]

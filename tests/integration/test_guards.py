@@ -157,7 +157,7 @@ def test_a_failing_sql_check_shows_as_failed_with_its_rows(tmp_path, monkeypatch
 
     def one_file_twice(*frames):  # a document that is also quarantined: only the SQL check sees it
         documents, facts, quarantine = real(*frames)
-        twin = quarantine.head(1).with_columns(pl.lit(documents["source_file"][0]).alias("source_file"))
+        twin = quarantine.head(1).with_columns(pl.lit(documents.read()["source_file"][0]).alias("source_file"))
         return documents, facts, pl.concat([quarantine.slice(1), twin])
 
     monkeypatch.setattr(assets.warehouse, "publishable", one_file_twice)

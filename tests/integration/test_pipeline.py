@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 import pytest
 
-import assets.core
+import pipelines.shards
 from pipelines.definitions import ALL_ASSETS, build_defs
 from pipelines.resources import default_resources
 from tests.conftest import FIXTURES, REPO, SEEDS
@@ -92,13 +92,13 @@ def test_new_files_and_bad_files(tmp_path):
 
 
 def test_failed_pandera_check_blocks_the_publish(tmp_path, monkeypatch):
-    real = assets.core.parse_hop
+    real = pipelines.shards.process_file
 
-    def corrupt(raw, progress=None, *args):
-        documents, rejects = real(raw, progress, *args)
-        return documents.with_columns(pl.lit("xx").alias("language")), rejects
+    def corrupt(root, policy, task):  # the shard steps process the seeds in their own process
+        documents, *rest = real(root, policy, task)
+        return [{**document, "language": "xx"} for document in documents], *rest
 
-    monkeypatch.setattr(assets.core, "parse_hop", corrupt)
+    monkeypatch.setattr(pipelines.shards, "process_file", corrupt)
     db = tmp_path / "w.duckdb"
     result = materialize(SEEDS, db)
     assert not result.success

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 
 
 def parsed(result) -> int:
-    return result.output_for_node("parse_documents", "parsed_documents").height
+    return result.output_for_node("process_documents", "parsed_documents").height
 
 
 def changes(result) -> dict[str, int]:

@@ -1,7 +1,10 @@
-"""Scale: a build over worker processes publishes the same warehouse as a build in one
-process, and the scale benchmark runs the way the README says."""
+"""Scale: a build over worker processes, and a partitioned build whose shard steps run under
+Dagster's multiprocess executor, publish the same warehouse as a build in one process; the
+scale benchmark runs the way the README says."""
 
 from __future__ import annotations
+
+import re
 
 import duckdb
 import pytest
@@ -27,23 +30,36 @@ def _tables(db) -> dict[str, list[tuple]]:
     return found
 
 
-def test_two_workers_publish_the_same_warehouse_as_one_process(tmp_path):
+SHARD_STEP = re.compile(r" - (\d+) - process_documents\.process_document_shard\[(shard_\d+)\] - STEP_START")
+BUILDS = {  # name -> settings: one process, worker processes, shard steps under the multiprocess executor
+    "one process": {"PIPELINE_WORKERS": "1", "PIPELINE_SHARDS": "1"},
+    "two workers": {"PIPELINE_WORKERS": "2", "PIPELINE_MIN_PARALLEL": "1"},
+    "multiprocess shards": {"RUN_EXECUTOR": "multiprocess", "PIPELINE_SHARDS": "4", "PIPELINE_WORKERS": "1"},
+}
+
+
+def test_every_way_of_sharing_out_the_work_publishes_the_same_warehouse(tmp_path):
     corpus = tmp_path / "corpus"
     generate(corpus, 80)
     (corpus / "broken.md").write_bytes(b"\x00\x01\x02 not text")
     checkout = sandbox(tmp_path / "checkout")
-    built = {}
-    for workers in (1, 2):
-        db = tmp_path / f"w{workers}" / "warehouse.duckdb"
-        run = run_in(checkout, readme_command("build-seeds"), SEEDS_DIR=str(corpus), DUCKDB_PATH=str(db),
-                     PIPELINE_WORKERS=str(workers), PIPELINE_MIN_PARALLEL="1")
+    built, shard_steps = {}, {}
+    for name, settings in BUILDS.items():
+        db = tmp_path / name.replace(" ", "_") / "warehouse.duckdb"
+        run = run_in(checkout, readme_command("build-seeds"), SEEDS_DIR=str(corpus), DUCKDB_PATH=str(db), **settings)
         assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-        built[workers] = _tables(db)
+        built[name] = _tables(db)
         review = sorted(p.relative_to(db.parent / "review").as_posix() for p in (db.parent / "review").rglob("*.html"))
-        built[workers]["review pages"] = review
-    assert len(built[1]["documents"]) == 80 and len(built[1]["numeric_facts"]) > 500
-    assert [row[0] for row in built[1]["quarantine"]] == ["broken.md"]
-    assert built[2] == built[1]
+        built[name]["review pages"] = review
+        shard_steps[name] = dict((shard, pid) for pid, shard in SHARD_STEP.findall(run.stdout + run.stderr))
+    assert len(built["one process"]["documents"]) == 80 and len(built["one process"]["numeric_facts"]) > 500
+    assert [row[0] for row in built["one process"]["quarantine"]] == ["broken.md"]
+    assert built["two workers"] == built["one process"]
+    assert built["multiprocess shards"] == built["one process"]
+    # The partitioned run: one step per shard, each in a process of its own.
+    assert sorted(shard_steps["multiprocess shards"]) == ["shard_0", "shard_1", "shard_2", "shard_3"]
+    assert len(set(shard_steps["multiprocess shards"].values())) == 4
+    assert list(shard_steps["one process"]) == ["shard_0"]
 
 
 def test_scale_benchmark_prints_every_run(tmp_path):
