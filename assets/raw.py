@@ -18,9 +18,10 @@ from pipelines.warehouse.published import WarehouseUnavailable, read_published
     kinds={"polars", "file"},
     owners=["team:chipfacts"],
     code_version=pipeline_version(),
-    description="Every file below SEEDS_DIR (default seeds/), hashed (SHA-256) and compared with the "
-    "published warehouse: new and changed files go to the next hop by path (its shard steps read them), "
-    "unchanged ones (same bytes, same pipeline version) are not read again. Unreadable files are kept "
+    description="Every file below SEEDS_DIR (default seeds/), compared with the published warehouse: a file "
+    "with the size and modification time recorded there is unchanged without being read; any other is "
+    "hashed (SHA-256), and unchanged if the hash matches (same bytes, same pipeline version). New and "
+    "changed files go to the next hop by path (its shard steps read them). Unreadable files are kept "
     "with the error.",
     metadata=schema_metadata(RawFiles),
     check_specs=[pandera_check_spec(RawFiles, "raw_seed_files")],
@@ -41,7 +42,7 @@ def raw_seed_files(context: dg.AssetExecutionContext, seed_folder: SeedFolder, w
         context.log.warning(published.note)
     progress = Progress("files_hashed", len(entries), context.log.info)
     frame = raw_hop(root, published.hashes, entries=entries, progress=progress, policy=seed_folder.policy(),
-                    keep_content=False)
+                    keep_content=False, stats=published.stats)
     changes = dict(frame.group_by("change").len().iter_rows())
     deleted = len(set(published.hashes) - set(frame["source_file"].to_list()))
     yield dg.Output(

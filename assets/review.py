@@ -2,7 +2,8 @@
 ``data/warehouse.duckdb``) that show every published fact highlighted in its document, and
 the claims with conflicts first. Rebuilt after every publish from the published file, so
 it shows exactly what SQL users and BI tools read; only document pages whose content changed
-are rendered again (pipelines/review/site.py).
+are rendered again (pipelines/review/site.py), and nothing at all when the published file is
+the one the site was last made from (recorded in the site's materialization metadata).
 """
 
 import dagster as dg
@@ -10,9 +11,11 @@ import dagster as dg
 from assets.warehouse import WAREHOUSE_POOL
 from pipelines.checks import run_failure
 from pipelines.resources import Processing, WarehouseFile
-from pipelines.review.site import read_manifest, render_site, write_site
+from pipelines.review.site import read_manifest, render_site, renderer_fingerprint, write_site
 from pipelines.version import pipeline_version
+from pipelines.warehouse.publish import published_target
 from pipelines.warehouse.published import WarehouseUnavailable, open_published
+from pipelines.warehouse.unchanged import PublishedFile
 
 
 @dg.asset(
@@ -29,10 +32,21 @@ from pipelines.warehouse.published import WarehouseUnavailable, open_published
 def review_site(context: dg.AssetExecutionContext, warehouse_file: WarehouseFile,
                 processing: Processing) -> dg.MaterializeResult:
     path, folder = warehouse_file.file(), warehouse_file.review_folder()
+    source = PublishedFile.on_disk(published_target(path))
+    previous = _previous(context)
+    if (source is not None and previous.get("renderer") == renderer_fingerprint()
+            and previous.get("folder") == str(folder) and PublishedFile.from_metadata(previous) == source
+            and (folder / "index.html").is_file() and read_manifest(folder)):
+        context.log.info(f"review site {folder}: the warehouse has not changed since it was made, nothing to render")
+        kept = {key: previous[key] for key in _TOTALS if key in previous}
+        return dg.MaterializeResult(metadata={**_site_links(folder), **kept, **source.metadata(),
+                                              "renderer": renderer_fingerprint(), "folder": str(folder),
+                                              "document_pages_rendered": 0, "files_rewritten": 0, "pages_removed": 0})
     try:
         with open_published(path, warehouse_file.lock_wait_seconds) as con:
             if con is None:
                 raise run_failure(context, f"no published warehouse at {path}: materialize the warehouse tables first")
+            source = PublishedFile.on_disk(published_target(path))  # the file this connection reads
             rendered = render_site(con, warehouse=str(path), previous=read_manifest(folder),
                                    workers=processing.worker_count())
             site = write_site(rendered, folder)
@@ -40,13 +54,28 @@ def review_site(context: dg.AssetExecutionContext, warehouse_file: WarehouseFile
         raise run_failure(context, str(exc)) from None
     context.log.info(f"review site {folder}: {site.files} files, {site.rendered} document pages rendered, "
                      f"{site.written} rewritten, {site.removed} removed")
-    index = folder / "index.html"
     return dg.MaterializeResult(metadata={
-        "index": dg.MetadataValue.path(str(index)),
-        "open": dg.MetadataValue.url(index.as_uri()),
+        **_site_links(folder),
         "documents": site.documents, "facts": rendered.totals["facts"],
         "conflicting_claims": rendered.totals["claims"]["conflict"],
         "corroborated_claims": rendered.totals["claims"]["corroborated"],
         "files": site.files, "document_pages_rendered": site.rendered, "files_rewritten": site.written,
-        "pages_removed": site.removed,
+        "pages_removed": site.removed, "renderer": renderer_fingerprint(), "folder": str(folder),
+        **(source.metadata() if source else {}),
     })
+
+
+_TOTALS = ("documents", "facts", "conflicting_claims", "corroborated_claims", "files")
+
+
+def _site_links(folder) -> dict[str, object]:
+    index = folder / "index.html"
+    return {"index": dg.MetadataValue.path(str(index)), "open": dg.MetadataValue.url(index.as_uri())}
+
+
+def _previous(context: dg.AssetExecutionContext) -> dict[str, object]:
+    """The metadata of the site's last materialization: which warehouse file it was made from."""
+    event = context.instance.get_latest_materialization_event(context.asset_key)
+    if event is None or event.asset_materialization is None:
+        return {}
+    return {key: value.value for key, value in event.asset_materialization.metadata.items()}

@@ -32,6 +32,7 @@ from pipelines.warehouse.publish import (
     warning_checks,
 )
 from pipelines.warehouse.published import WarehouseUnavailable
+from pipelines.warehouse.unchanged import PublishedFile, recheck_unchanged
 
 WAREHOUSE_POOL = "chipfacts_warehouse"
 _CHECK_TABLE = check_tables()
@@ -62,6 +63,14 @@ def _check_results(results: dict[str, pl.DataFrame]) -> list[dg.AssetCheckResult
                             metadata=_check_metadata(name, rows))
         for name, rows in results.items()
     ]
+
+
+def _recorded(context: dg.AssetExecutionContext) -> PublishedFile | None:
+    """What the last publish recorded of the file it wrote (the `documents` materialization)."""
+    event = context.instance.get_latest_materialization_event(dg.AssetKey("documents"))
+    if event is None or event.asset_materialization is None:
+        return None
+    return PublishedFile.from_metadata({k: v.value for k, v in event.asset_materialization.metadata.items()})
 
 
 def _run_finished(context: dg.AssetExecutionContext, run_id: str) -> bool:
@@ -123,14 +132,20 @@ def publish_tables(
     annual_fx_rates: pl.DataFrame,
 ):
     documents, facts, quarantine = publishable(parsed_documents, extracted_facts, parse_rejects, extract_rejects)
-    root = seed_folder.root()
+    root, path, carry = seed_folder.root(), warehouse_file.file(), unchanged_files(raw_seed_files)
     try:
-        report = publish_warehouse(
-            warehouse_file.file(), documents, facts, quarantine, carry=unchanged_files(raw_seed_files),
-            recompute=lambda files: process_files(root, files, seed_folder.policy(), processing.worker_count()),
-            lock_wait_seconds=warehouse_file.lock_wait_seconds, max_dropped_share=warehouse_file.max_dropped_share,
-            source=f"SEEDS_DIR {root}", reference={"entities": known_entities, "fx_rates": annual_fx_rates},
-        )
+        report = None
+        if carry.height == raw_seed_files.height and documents.height == facts.height == quarantine.height == 0:
+            report = recheck_unchanged(path, carry, _recorded(context), warehouse_file.lock_wait_seconds)
+        if report is not None:
+            context.log.info(f"nothing changed: {path} stays as published, its checks ran again")
+        else:
+            report = publish_warehouse(
+                path, documents, facts, quarantine, carry=carry,
+                recompute=lambda files: process_files(root, files, seed_folder.policy(), processing.worker_count()),
+                lock_wait_seconds=warehouse_file.lock_wait_seconds, max_dropped_share=warehouse_file.max_dropped_share,
+                source=f"SEEDS_DIR {root}", reference={"entities": known_entities, "fx_rates": annual_fx_rates},
+            )
     except PublishError as exc:
         yield from _check_results(exc.check_results)  # the UI shows which check failed, with its rows
         raise run_failure(context, str(exc)) from None
@@ -142,7 +157,9 @@ def publish_tables(
         context.log.info(f"removed the staged files of {len(removed)} earlier runs")
     changes = dict(raw_seed_files.group_by("change").len().iter_rows())
     this_run = {"added_files": changes.get("added", 0), "changed_files": changes.get("changed", 0),
-                "unchanged_files_carried_over": report.carried, "dropped_documents": report.dropped}
+                "unchanged_files_carried_over": report.carried, "dropped_documents": report.dropped,
+                "rebuilt": not report.unchanged}
+    published = PublishedFile.on_disk(report.path)
     made_now = {"documents": documents.height, "numeric_facts": facts.height, "quarantine": quarantine.height,
                 "entities": known_entities.height, "fx_rates": annual_fx_rates.height,
                 "claims": report.row_counts["claims"], "claim_facts": report.row_counts["claim_facts"]}
@@ -150,7 +167,7 @@ def publish_tables(
         summaries = {name: frame_table(rows, rows=rows.height) for name, rows in report.summaries.items()
                      if _SUMMARY_TABLE[name] == table}
         yield dg.MaterializeResult(asset_key=table, metadata={
-            "dagster/row_count": total, "path": str(report.path), "made_this_run": made_now[table], **this_run,
-            **summaries,
+            "dagster/row_count": total, "made_this_run": made_now[table], **this_run, **summaries,
+            **(published.metadata() if published else {"path": str(report.path)}),
         })
     yield from _check_results(report.check_results)

@@ -20,7 +20,7 @@ from pipelines.extract.engine import Fact, extract_facts
 from pipelines.extract.entities import load_entities
 from pipelines.fx import annual_rates, to_usd
 from pipelines.ingest.errors import RejectedFile
-from pipelines.ingest.files import ReadPolicy, SeedEntry, read_file, read_seed_files
+from pipelines.ingest.files import FileStat, ReadPolicy, SeedEntry, list_seed_entries, read_entry, read_file_and_status
 from pipelines.ingest.records import Document, parse_document
 from pipelines.parallel import DEFAULT_MIN_ITEMS, ordered_map
 from pipelines.progress import Progress
@@ -43,32 +43,42 @@ def quarantine_row(source_file: str, sha: str | None, stage: str, reason: str) -
 
 def raw_hop(seeds_dir: Path, known: Mapping[str, str] | None = None, only: set[str] | None = None,
             entries: list[SeedEntry] | None = None, progress: Progress | None = None,
-            policy: ReadPolicy = ReadPolicy(), keep_content: bool = True) -> pl.DataFrame:
+            policy: ReadPolicy = ReadPolicy(), keep_content: bool = True,
+            stats: Mapping[str, FileStat] | None = None) -> pl.DataFrame:
     """Every entry of the seeds folder with its hash (RawFiles).
 
     ``known`` maps a path to the content hash the published warehouse holds for it, made by
     this pipeline version: a file with that hash is ``unchanged`` and its bytes are dropped
-    (it cost a hash, not a parse). The published files below a folder that cannot be listed
-    are ``unchanged`` too, so their rows are kept, not deleted. ``only`` restricts the
-    listing to some paths, ``entries`` is the listing when the caller made it; ``progress``
-    is advanced per entry; ``policy`` caps what is read. Without ``keep_content`` no bytes
-    are kept at all (the shard steps read their files again, so the frame stays small).
+    (it cost a hash, not a parse). ``stats`` maps a path to the size and modification time
+    the published warehouse recorded with that hash: a file listed with both the same is
+    ``unchanged`` without being read at all. The published files below a folder that cannot
+    be listed are ``unchanged`` too, so their rows are kept, not deleted. ``only`` restricts
+    the listing to some paths, ``entries`` is the listing when the caller made it;
+    ``progress`` is advanced per entry; ``policy`` caps what is read. Without
+    ``keep_content`` no bytes are kept at all (the shard steps read their files again).
     """
-    known = known or {}
+    known, stats = known or {}, stats or {}
     rows = []
-    for f in read_seed_files(seeds_dir, only, entries, policy):
-        sha = f.content_sha256
-        change = "unchanged" if sha is not None and known.get(f.source_file) == sha else (
-            "changed" if f.source_file in known else "added")
-        rows.append({"source_file": f.source_file, "content_sha256": sha,
-                     "size_bytes": None if f.content is None else len(f.content),
-                     "content": f.content if keep_content and change != "unchanged" else None,
-                     "read_error": f.read_error, "change": change})
-        if f.unlisted_folder:
-            inside = f.source_file + "/"
-            rows += [{"source_file": kept, "content_sha256": kept_sha, "size_bytes": None, "content": None,
-                      "read_error": None, "change": "unchanged"}
-                     for kept, kept_sha in sorted(known.items()) if kept.startswith(inside)]
+    for entry in list_seed_entries(seeds_dir, policy) if entries is None else entries:
+        if only is not None and entry.source_file not in only:
+            continue
+        if entry.source_file in known and stats.get(entry.source_file) == FileStat.of(entry):
+            rows.append({"source_file": entry.source_file, "content_sha256": known[entry.source_file],
+                         "size_bytes": entry.size_bytes, "content": None, "read_error": None, "change": "unchanged"})
+        else:
+            f = read_entry(entry, policy)
+            sha = f.content_sha256
+            change = "unchanged" if sha is not None and known.get(f.source_file) == sha else (
+                "changed" if f.source_file in known else "added")
+            rows.append({"source_file": f.source_file, "content_sha256": sha,
+                         "size_bytes": None if f.content is None else len(f.content),
+                         "content": f.content if keep_content and change != "unchanged" else None,
+                         "read_error": f.read_error, "change": change})
+            if f.unlisted_folder:
+                inside = f.source_file + "/"
+                rows += [{"source_file": kept, "content_sha256": kept_sha, "size_bytes": None, "content": None,
+                          "read_error": None, "change": "unchanged"}
+                         for kept, kept_sha in sorted(known.items()) if kept.startswith(inside)]
         if progress is not None:
             progress.advance()
     return frame_from_rows(RawFiles, rows)
@@ -87,6 +97,8 @@ def parse_one(row: dict[str, object]) -> tuple[dict[str, object] | None, dict[st
         return None, quarantine_row(source, sha, "read", row["read_error"] or "cannot read file")
     try:
         document = document_row(parse_document(source, row["content"]))
+        stat = row.get("file_stat")  # recorded so that the next run need not read an unchanged file
+        document.update(file_size_bytes=len(row["content"]), file_modified_at=stat.modified_at if stat else None)
         problem = row_problem(Documents, document)
         if problem:
             raise RejectedFile("parse", f"a value cannot be stored: {problem}")
@@ -220,12 +232,12 @@ def process_file(root: Path, policy: ReadPolicy, task: FileTask) -> tuple[RowDic
     if task.read_error is not None:
         return [], [quarantine_row(task.source_file, task.content_sha256, "read", task.read_error)], [], []
     try:
-        content = read_file(root / task.source_file, policy.max_file_bytes)
+        content, status = read_file_and_status(root / task.source_file, policy.max_file_bytes)
     except OSError as exc:
         reason = f"cannot read file: {exc.strerror or exc}"
         return [], [quarantine_row(task.source_file, task.content_sha256, "read", reason)], [], []
     raw = {"source_file": task.source_file, "content_sha256": hashlib.sha256(content).hexdigest(),
-           "content": content, "read_error": None}
+           "content": content, "read_error": None, "file_stat": FileStat.trusted(status)}
     document, parse_reject = parse_one(raw)
     if document is None:
         return [], [parse_reject], [], []

@@ -10,13 +10,16 @@ block the run (files are opened non-blocking and checked to be regular before re
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 DEFAULT_MAX_FILE_BYTES = 20_000_000
 
@@ -44,6 +47,42 @@ class SeedEntry:
     path: Path
     problem: str | None = None  # set: the entry is not read, and this is why
     unlisted_folder: bool = False  # a folder that could not be listed: its published files are kept
+    size_bytes: int | None = None  # from the listing's stat (of the link's target for a link)
+    modified_ns: int | None = None
+
+
+@dataclass(frozen=True)
+class FileStat:
+    """A file's size and modification time (to the microsecond, as the warehouse stores it):
+    what a run compares with the published record before it reads a file again."""
+
+    size_bytes: int
+    modified_at: dt.datetime
+
+    # A file modified this close to when it was read may change again within the same clock
+    # tick without its time moving: its time is not recorded, so the next run hashes it.
+    RACY_SECONDS: ClassVar[float] = 2.0
+
+    @staticmethod
+    def _time(modified_ns: int) -> dt.datetime:
+        return _EPOCH + dt.timedelta(microseconds=modified_ns // 1000)
+
+    @classmethod
+    def of(cls, entry: SeedEntry) -> FileStat | None:
+        if entry.size_bytes is None or entry.modified_ns is None:
+            return None
+        return cls(entry.size_bytes, cls._time(entry.modified_ns))
+
+    @classmethod
+    def trusted(cls, status: os.stat_result, now_ns: int | None = None) -> FileStat | None:
+        """The status of a file just read, or None when it was modified too recently to trust."""
+        now_ns = time.time_ns() if now_ns is None else now_ns
+        if now_ns - status.st_mtime_ns < cls.RACY_SECONDS * 1e9:
+            return None
+        return cls(status.st_size, cls._time(status.st_mtime_ns))
+
+
+_EPOCH = dt.datetime(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -138,20 +177,24 @@ def list_seed_entries(seeds_dir: Path, policy: ReadPolicy = ReadPolicy()) -> lis
                 walk(path, relative + "/")
                 continue
             problem = _link_problem(path, seeds_dir, policy) if item.is_symlink() else None
+            status = None
             if problem is None:
                 try:
-                    kind = _kind(item.stat(follow_symlinks=True).st_mode)
+                    status = item.stat(follow_symlinks=True)
+                    kind = _kind(status.st_mode)
                 except OSError as exc:
                     kind = f"cannot be examined: {exc.strerror or exc}"
                 problem = None if kind is None else f"not a regular file: {kind}"
-            entries.append(SeedEntry(relative, path, problem))
+            entries.append(SeedEntry(relative, path, problem, size_bytes=None if status is None else status.st_size,
+                                     modified_ns=None if status is None else status.st_mtime_ns))
 
     walk(seeds_dir, "")
     return sorted(entries, key=lambda e: e.source_file)
 
 
-def read_file(path: Path, max_bytes: int) -> bytes:
-    """A regular file's bytes, never blocking: opened non-blocking, checked regular, capped.
+def read_file_and_status(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """A regular file's bytes and its status when opened, never blocking: opened non-blocking,
+    checked regular, capped.
 
     Read in a buffer of the file's own size: a buffer of the cap (20 MB) shrunk to a few KB
     stays a memory mapping of its own in glibc, and 65,530 of them (the kernel's
@@ -167,7 +210,22 @@ def read_file(path: Path, max_bytes: int) -> bytes:
             data += handle.read(max_bytes + 1 - len(data))
     if len(data) > max_bytes:
         raise OSError(errno.EFBIG, f"file is larger than MAX_FILE_BYTES={max_bytes:,} bytes")
-    return data
+    return data, status
+
+
+def read_file(path: Path, max_bytes: int) -> bytes:
+    """A regular file's bytes (``read_file_and_status``)."""
+    return read_file_and_status(path, max_bytes)[0]
+
+
+def read_entry(entry: SeedEntry, policy: ReadPolicy = ReadPolicy()) -> SeedFile:
+    """One listed entry, read (or why it is not)."""
+    if entry.problem is not None:
+        return SeedFile(entry.source_file, None, entry.problem, entry.unlisted_folder)
+    try:
+        return SeedFile(entry.source_file, read_file(entry.path, policy.max_file_bytes))
+    except OSError as exc:
+        return SeedFile(entry.source_file, None, f"cannot read file: {exc.strerror or exc}")
 
 
 def read_seed_files(seeds_dir: Path, only: set[str] | None = None, entries: list[SeedEntry] | None = None,
@@ -175,12 +233,5 @@ def read_seed_files(seeds_dir: Path, only: set[str] | None = None, entries: list
     """The entries below ``seeds_dir`` (or just the relative paths in ``only``), read;
     ``entries`` is the folder's listing when the caller already made it."""
     for entry in list_seed_entries(seeds_dir, policy) if entries is None else entries:
-        if only is not None and entry.source_file not in only:
-            continue
-        if entry.problem is not None:
-            yield SeedFile(entry.source_file, None, entry.problem, entry.unlisted_folder)
-            continue
-        try:
-            yield SeedFile(entry.source_file, read_file(entry.path, policy.max_file_bytes))
-        except OSError as exc:
-            yield SeedFile(entry.source_file, None, f"cannot read file: {exc.strerror or exc}")
+        if only is None or entry.source_file in only:
+            yield read_entry(entry, policy)

@@ -76,6 +76,11 @@ class Documents(pa.DataFrameModel):
     parse_warnings: str = pa.Field(nullable=True, description="What was repaired while reading the file (invalid bytes "
                                    "replaced, an impossible date or a non-text header value left empty), '; '-separated")
     pipeline_version: str = pa.Field(description="Version of the parser and extractor that made this row and its facts")
+    # Appended: dashboards rely on the order above.
+    file_size_bytes: int = pa.Field(nullable=True, ge=0, description="Size of the file when it was read, in bytes")
+    file_modified_at: pl.Datetime = pa.Field(nullable=True, description="The file's modification time (UTC) when it "
+                                             "was read; a run whose listing shows the same size and time does not read "
+                                             "the file again. Empty when it had changed too recently to trust")
 
     class Config:
         strict = True

@@ -80,6 +80,7 @@ class PublishReport:
     summaries: dict[str, pl.DataFrame] = field(default_factory=dict)  # sql/summaries name -> rows
     carried: int = 0  # unchanged files whose rows were copied, not made again
     dropped: int = 0  # documents the previous warehouse published and this one does not
+    unchanged: bool = False  # nothing was published: the published file already was this warehouse
 
 
 _CHECK_TABLE = re.compile(r"^-- table: (\w+)$", re.MULTILINE)

@@ -17,12 +17,14 @@ import contextlib
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 import duckdb
 import polars as pl
+
+from pipelines.ingest.files import FileStat
 
 DEFAULT_LOCK_WAIT_SECONDS = 30.0
 T = TypeVar("T")
@@ -104,12 +106,14 @@ class PublishedState:
 
     hashes: dict[str, str]  # source_file -> content_sha256, rows made by the current pipeline version
     note: str | None = None  # why nothing could be reused, when it exists but could not be read
+    stats: dict[str, FileStat] = field(default_factory=dict)  # source_file -> size and time recorded with the hash
 
 
 def read_published(path: Path, version: str, lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
                    ) -> PublishedState:
     """The hashes of the files the published warehouse holds (as documents or in quarantine),
-    made by pipeline ``version``: a file with the same hash need not be processed again."""
+    made by pipeline ``version``: a file with the same hash need not be processed again; and
+    the documents' recorded sizes and times: a file listed with the same need not be read."""
     with open_published(path, lock_wait_seconds) as con:
         if con is None:
             return PublishedState(hashes={})
@@ -125,7 +129,14 @@ def read_published(path: Path, version: str, lock_wait_seconds: float = DEFAULT_
             # Tables of another schema: their rows cannot be reused, every file is made again.
             return PublishedState(hashes={},
                                   note=f"the published warehouse has another schema ({exc}); every file is processed again")
-    return PublishedState(hashes=dict(rows.iter_rows()))
+        stats = query_frame(
+            con,
+            "SELECT source_file, file_size_bytes, file_modified_at FROM documents WHERE pipeline_version = ? "
+            "AND file_size_bytes IS NOT NULL AND file_modified_at IS NOT NULL",
+            [version],
+        )
+    return PublishedState(hashes=dict(rows.iter_rows()),
+                          stats={path: FileStat(size, modified) for path, size, modified in stats.iter_rows()})
 
 
 def published_documents(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -23,6 +23,8 @@ CREATE TABLE documents (
     comments_count BIGINT,
     parse_warnings VARCHAR,
     pipeline_version VARCHAR NOT NULL,
+    file_size_bytes BIGINT,
+    file_modified_at TIMESTAMP,
     PRIMARY KEY (doc_id)
 );
 COMMENT ON TABLE documents IS 'One row per parsed article: header fields, cleaned body, languages, page metrics.';
@@ -48,3 +50,5 @@ COMMENT ON COLUMN documents.upvotes_count IS 'Page chrome: upvotes, summed over 
 COMMENT ON COLUMN documents.comments_count IS 'Page chrome: comment counter';
 COMMENT ON COLUMN documents.parse_warnings IS 'What was repaired while reading the file (invalid bytes replaced, an impossible date or a non-text header value left empty), ''; ''-separated';
 COMMENT ON COLUMN documents.pipeline_version IS 'Version of the parser and extractor that made this row and its facts';
+COMMENT ON COLUMN documents.file_size_bytes IS 'Size of the file when it was read, in bytes';
+COMMENT ON COLUMN documents.file_modified_at IS 'The file''s modification time (UTC) when it was read; a run whose listing shows the same size and time does not read the file again. Empty when it had changed too recently to trust';

@@ -152,7 +152,8 @@ def engine_mb_per_s(folder: Path, sample: int = 2000) -> float:
 
 
 def run_build(checkout: Path, folder: Path, db: Path, workers: int) -> tuple[float, int, int]:
-    outside = [checkout / ".dagster_home", db.parent / "review"]  # run storage (step outputs, logs), the site
+    # run storage (step outputs, logs), the staged Parquet files, the review site
+    outside = [checkout / ".dagster_home", db.parent / ".staging", db.parent / "review"]
     since = time.time()
     with PeakMemory() as memory:
         started = time.perf_counter()
