@@ -70,11 +70,13 @@ class Pipeline:
 
 
 def tables(db: Path, *, detection_times: bool = True) -> dict[str, list[tuple]]:
-    """Full table contents. ``detection_times=False`` leaves out quarantine.detected_at, the
-    one column that tells when a warehouse first saw a failure (another warehouse file,
-    another moment)."""
+    """Full table contents, but documents.file_modified_at (recorded or not depending on how
+    long before the read the file changed). ``detection_times=False`` leaves out
+    quarantine.detected_at, the one column that tells when a warehouse first saw a failure
+    (another warehouse file, another moment)."""
     with duckdb.connect(str(db), read_only=True) as con:
         out = {t: con.sql(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+        out["documents"] = con.sql("SELECT * EXCLUDE (file_modified_at) FROM documents ORDER BY ALL").fetchall()
         if not detection_times:
             out["quarantine"] = con.sql("SELECT * EXCLUDE (detected_at) FROM quarantine ORDER BY ALL").fetchall()
         return out

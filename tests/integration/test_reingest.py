@@ -3,9 +3,11 @@ run, and the run processes just that change; the tables equal a full rebuild."""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import dagster as dg
+import duckdb
 import pytest
 
 from pipelines.resources import SeedFolder
@@ -115,3 +117,35 @@ def test_sensor_skips_a_missing_folder_with_the_reason(tmp_path):
     result = sensor.evaluate_tick(context)
     assert not result.run_requests
     assert f"resolves to {tmp_path / 'nowhere'}, which does not exist" in result.skip_message
+
+
+def _materialized(result, asset: str) -> dict[str, object]:
+    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == asset]
+    return {key: value.value for key, value in event.materialization.metadata.items()}
+
+
+def test_a_run_that_changed_nothing_keeps_the_published_file(tmp_path):
+    folder = tmp_path / "seeds"
+    make_folder(folder, 20)
+    old = 1_600_000_000_000_000_000  # files changed long before the run: their times are recorded
+    for path in folder.iterdir():
+        os.utime(path, ns=(old, old))
+    pipeline = Pipeline(folder, tmp_path / "warehouse.duckdb")
+    first = pipeline.run()
+    assert _materialized(first, "documents")["rebuilt"] is True
+    published = pipeline.db.stat()
+    again = pipeline.run()
+    assert changes(again) == {"unchanged": 20}
+    documents, site = _materialized(again, "documents"), _materialized(again, "review_site")
+    assert documents["rebuilt"] is False and documents["dagster/row_count"] == 20
+    assert site["document_pages_rendered"] == 0 and site["documents"] == 20
+    assert pipeline.db.stat().st_mtime_ns == published.st_mtime_ns  # the same file, not a copy
+    checks = again.get_asset_check_evaluations()
+    assert len(checks) > 10 and all(c.passed for c in checks)
+
+    with duckdb.connect(str(pipeline.db)) as con:  # another writer: the file is not what was recorded
+        con.execute("DELETE FROM claim_facts WHERE false")
+        con.execute("CHECKPOINT")
+    os.utime(pipeline.db)
+    third = pipeline.run()
+    assert _materialized(third, "documents")["rebuilt"] is True

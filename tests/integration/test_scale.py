@@ -16,7 +16,8 @@ pytestmark = pytest.mark.integration
 
 TABLES = {"documents": "doc_id", "numeric_facts": "fact_id", "claims": "claim_id",
           "claim_facts": "claim_id, fact_id", "quarantine": "source_file"}
-VOLATILE = {"detected_at"}  # when a failure was first seen
+# When a failure was first seen; a file's time, recorded only if it changed long enough before the read.
+VOLATILE = {"detected_at", "file_modified_at"}
 
 
 def _tables(db) -> dict[str, list[tuple]]:

@@ -93,3 +93,30 @@ def test_a_name_that_is_not_utf8_is_listed_escaped(tmp_path, name):
     assert entry.source_file == name.decode("utf-8", "backslashreplace")
     assert "not valid UTF-8" in entry.problem
     assert raw_hop(tmp_path)["source_file"].to_list() == [entry.source_file]
+
+
+def test_a_file_with_the_recorded_size_and_time_is_not_read(tmp_path):
+    from pipelines.ingest.files import FileStat
+
+    (tmp_path / "same.txt").write_text(TEXT, "utf-8")
+    (tmp_path / "touched.txt").write_text(TEXT, "utf-8")
+    old = 1_600_000_000_000_000_000
+    for name in ("same.txt", "touched.txt"):
+        os.utime(tmp_path / name, ns=(old, old))
+    entries = {e.source_file: e for e in list_seed_entries(tmp_path)}
+    stats = {name: FileStat.of(entry) for name, entry in entries.items()}
+    known = {name: "0" * 64 for name in entries}  # hashes that no longer match the bytes
+    os.utime(tmp_path / "touched.txt", ns=(old, old + 1000))  # a microsecond later: read again
+    rows = {r["source_file"]: r for r in raw_hop(tmp_path, known, stats=stats).iter_rows(named=True)}
+    assert rows["same.txt"]["change"] == "unchanged" and rows["same.txt"]["content_sha256"] == "0" * 64
+    assert rows["touched.txt"]["change"] == "changed"
+
+
+def test_a_file_changed_just_before_it_was_read_keeps_no_time(tmp_path):
+    from pipelines.ingest.files import FileStat
+
+    (tmp_path / "f.txt").write_text(TEXT, "utf-8")
+    status = os.stat(tmp_path / "f.txt")
+    assert FileStat.trusted(status, now_ns=status.st_mtime_ns + 1_000_000_000) is None
+    trusted = FileStat.trusted(status, now_ns=status.st_mtime_ns + 3_000_000_000)
+    assert trusted.size_bytes == len(TEXT.encode()) and trusted.modified_at.year >= 2026
