@@ -15,7 +15,7 @@ from pipelines.review.site import read_manifest, render_site, renderer_fingerpri
 from pipelines.version import pipeline_version
 from pipelines.warehouse.publish import published_target
 from pipelines.warehouse.published import WarehouseUnavailable, open_published
-from pipelines.warehouse.unchanged import PublishedFile
+from pipelines.warehouse.state import PublishedFile
 
 
 @dg.asset(

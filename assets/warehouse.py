@@ -32,7 +32,8 @@ from pipelines.warehouse.publish import (
     warning_checks,
 )
 from pipelines.warehouse.published import WarehouseUnavailable
-from pipelines.warehouse.unchanged import PublishedFile, recheck_unchanged
+from pipelines.warehouse.state import PublishedFile
+from pipelines.warehouse.unchanged import recheck_unchanged
 
 WAREHOUSE_POOL = "chipfacts_warehouse"
 _CHECK_TABLE = check_tables()
@@ -135,8 +136,9 @@ def publish_tables(
     root, path, carry = seed_folder.root(), warehouse_file.file(), unchanged_files(raw_seed_files)
     try:
         report = None
+        recorded = _recorded(context)
         if carry.height == raw_seed_files.height and documents.height == facts.height == quarantine.height == 0:
-            report = recheck_unchanged(path, carry, _recorded(context), warehouse_file.lock_wait_seconds)
+            report = recheck_unchanged(path, carry, recorded, warehouse_file.lock_wait_seconds)
         if report is not None:
             context.log.info(f"nothing changed: {path} stays as published, its checks ran again")
         else:
@@ -145,12 +147,16 @@ def publish_tables(
                 recompute=lambda files: process_files(root, files, seed_folder.policy(), processing.worker_count()),
                 lock_wait_seconds=warehouse_file.lock_wait_seconds, max_dropped_share=warehouse_file.max_dropped_share,
                 source=f"SEEDS_DIR {root}", reference={"entities": known_entities, "fx_rates": annual_fx_rates},
+                base=recorded,
             )
     except PublishError as exc:
         yield from _check_results(exc.check_results)  # the UI shows which check failed, with its rows
         raise run_failure(context, str(exc)) from None
     except WarehouseUnavailable as exc:
         raise run_failure(context, str(exc)) from None
+    if not report.unchanged:
+        how = "applied to a copy of the published file" if report.delta else "written into a new file"
+        context.log.info(f"published {path}: {report.carried:,} unchanged files carried over, the change {how}")
     staged = (parsed_documents, extracted_facts, parse_rejects, extract_rejects)
     removed = remove_stale_runs(warehouse_file.staging_folder(), staged, lambda run_id: _run_finished(context, run_id))
     if removed:
@@ -158,7 +164,7 @@ def publish_tables(
     changes = dict(raw_seed_files.group_by("change").len().iter_rows())
     this_run = {"added_files": changes.get("added", 0), "changed_files": changes.get("changed", 0),
                 "unchanged_files_carried_over": report.carried, "dropped_documents": report.dropped,
-                "rebuilt": not report.unchanged}
+                "rebuilt": not report.unchanged, "applied_to_a_copy": report.delta}
     published = PublishedFile.on_disk(report.path)
     made_now = {"documents": documents.height, "numeric_facts": facts.height, "quarantine": quarantine.height,
                 "entities": known_entities.height, "fx_rates": annual_fx_rates.height,

@@ -22,6 +22,7 @@ import glob
 import itertools
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from pipelines.schema.tables import ClaimFacts, Claims
 from pipelines.schema.validate import validate_frame
 from pipelines.spans import find_span_mismatches, mismatch_frame
 from pipelines.staged import Rows, StagedRows
+from pipelines.warehouse.state import STORAGE_COMPATIBILITY_VERSION, PublishedFile
 from pipelines.warehouse.published import (
     DEFAULT_LOCK_WAIT_SECONDS,
     OTHER_SCHEMA,
@@ -49,12 +51,6 @@ from pipelines.warehouse.published import (
 CHECKS_DIR = SQL_DIR / "checks"
 SUMMARIES_DIR = SQL_DIR / "summaries"
 
-
-# The on-disk format the warehouse is written in. DuckDB 2.0 writes its newest format by
-# default, which no 1.x client (CLI, JDBC/ODBC, the Node driver BI tools use) can open. Written
-# for v1.1.0, it opens in DuckDB 1.1 and later (tests/integration/test_bi_clients.py: Python
-# 1.1.3, CLI 1.5.6); DuckDB 1.0 cannot read the key constraints even in the v1.0.0 format.
-STORAGE_COMPATIBILITY_VERSION = "v1.1.0"
 DEFAULT_MAX_DROPPED_SHARE = 0.5
 
 
@@ -81,6 +77,7 @@ class PublishReport:
     carried: int = 0  # unchanged files whose rows were copied, not made again
     dropped: int = 0  # documents the previous warehouse published and this one does not
     unchanged: bool = False  # nothing was published: the published file already was this warehouse
+    delta: bool = False  # the change was applied to a copy of the published file
 
 
 _CHECK_TABLE = re.compile(r"^-- table: (\w+)$", re.MULTILINE)
@@ -104,18 +101,23 @@ def _fetch_batches(cursor: duckdb.DuckDBPyConnection, size: int = 1000) -> Itera
         yield from rows
 
 
-def warehouse_span_mismatches(con: duckdb.DuckDBPyConnection, limit: int = 1000) -> pl.DataFrame:
+def warehouse_span_mismatches(con: duckdb.DuckDBPyConnection, limit: int = 1000, new_only: bool = False
+                              ) -> pl.DataFrame:
     """Facts whose text is not their body's span, over the committed warehouse: documents and
-    facts streamed side by side in doc_id order (each body read once; see ``pipelines/spans.py``)."""
+    facts streamed side by side in doc_id order (each body read once; see ``pipelines/spans.py``).
+    With ``new_only``, the documents in ``_new_docs`` (a delta's): the others' were checked when
+    they were published, and their rows have not changed since."""
+    scope = " WHERE doc_id IN (SELECT doc_id FROM _new_docs)" if new_only else ""
     with con.cursor() as documents, con.cursor() as facts:
-        documents.execute("SELECT doc_id, body FROM documents ORDER BY doc_id")
-        facts.execute("SELECT fact_id, doc_id, start_char, end_char, text FROM numeric_facts ORDER BY doc_id")
+        documents.execute(f"SELECT doc_id, body FROM documents{scope} ORDER BY doc_id")
+        facts.execute(f"SELECT fact_id, doc_id, start_char, end_char, text FROM numeric_facts{scope} ORDER BY doc_id")
         return mismatch_frame(itertools.islice(
             find_span_mismatches(_fetch_batches(documents), _fetch_batches(facts)), limit))
 
 
-# Checks that SQL cannot run in linear time, by name: (table, function returning offending rows).
-CODE_CHECKS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection], pl.DataFrame]]] = {
+# Checks that SQL cannot run in linear time, by name: (table, function returning offending
+# rows; ``new_only`` restricts it to a delta's new documents).
+CODE_CHECKS: dict[str, tuple[str, Callable[..., pl.DataFrame]]] = {
     "fact_spans_match_body": ("numeric_facts", warehouse_span_mismatches),
 }
 
@@ -144,10 +146,10 @@ def check_tables() -> dict[str, str]:
             **{name: table for name, (table, _) in CODE_CHECKS.items()}}
 
 
-def run_checks(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
-    """Every warehouse check's offending rows (none: it passed)."""
+def run_checks(con: duckdb.DuckDBPyConnection, new_only: bool = False) -> dict[str, pl.DataFrame]:
+    """Every warehouse check's offending rows (none: it passed); ``new_only``: see ``CODE_CHECKS``."""
     results = {name: query_frame(con, sql) for name, sql in sql_checks().items()}
-    return results | {name: check(con) for name, (_, check) in CODE_CHECKS.items()}
+    return results | {name: check(con, new_only=new_only) for name, (_, check) in CODE_CHECKS.items()}
 
 
 def sql_summaries() -> dict[str, str]:
@@ -240,10 +242,12 @@ def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataF
     return {row[0] for row in found}
 
 
-def claim_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
-    """``claims`` and ``claim_facts`` from the facts and documents loaded in ``con``, checked
-    by their Pandera models like every hop (a failure publishes nothing)."""
-    facts = query_frame(con, f"SELECT {', '.join(FACT_COLUMNS)} FROM numeric_facts")
+def claim_frames(con: duckdb.DuckDBPyConnection, only_groups: bool = False) -> dict[str, pl.DataFrame]:
+    """``claims`` and ``claim_facts`` from the facts and documents loaded in ``con`` (with
+    ``only_groups``, from the facts of the claim groups in ``_groups``), checked by their
+    Pandera models like every hop (a failure publishes nothing)."""
+    where = f" t WHERE EXISTS (SELECT 1 FROM _groups g WHERE {_IN_GROUPS})" if only_groups else ""
+    facts = query_frame(con, f"SELECT {', '.join(FACT_COLUMNS)} FROM numeric_facts{where}")
     documents = query_frame(con, "SELECT doc_id, language, published_at FROM documents")
     claims, claim_facts = build_claims(facts, documents)
     for model, frame in ((Claims, claims), (ClaimFacts, claim_facts)):
@@ -278,6 +282,53 @@ def dropped_share_error(dropped: int, published: int, max_dropped_share: float, 
             "or set MAX_DROPPED_SHARE=1 for a run that is meant to remove them.")
 
 
+def _fact_groups(con: duckdb.DuckDBPyConnection, rows: Rows) -> pl.DataFrame:
+    """The claim groups (``GROUP``) some facts fall in: what a delta makes claims of again."""
+    if isinstance(rows, StagedRows):
+        if not rows.paths:
+            return pl.DataFrame(schema={c: pl.String for c in GROUP})
+        return query_frame(con, f"SELECT DISTINCT {', '.join(GROUP)} FROM read_parquet({_sql_list(rows.paths)})")
+    return rows.select(GROUP).unique()
+
+
+# Facts of one (subject, metric, topic, unit) are all a claim of them depends on (the aspect
+# and the year split a group further, never join two), so a delta makes the claims of the
+# groups its new and removed facts fall in again, from every fact of those groups.
+GROUP = ("subject", "metric", "topic", "unit")
+_IN_GROUPS = " AND ".join(f"t.{c} IS NOT DISTINCT FROM g.{c}" for c in GROUP)
+
+
+def _apply_removals(con: duckdb.DuckDBPyConnection, groups: list[pl.DataFrame]) -> None:
+    """In a copy of the published warehouse: remove the rows of every file not carried over
+    (``_carry``; changed, deleted, or now failing) and the claims of the groups their facts and
+    the new facts (``groups``) fall in; the reference tables are emptied, to be loaded whole.
+    Several transactions, because DuckDB checks a foreign key against rows deleted earlier in
+    the same transaction; the copy is private until it is swapped in, so none is seen alone."""
+    con.execute("CREATE TEMP TABLE _gone AS SELECT doc_id FROM documents ANTI JOIN _carry "
+                "USING (source_file, content_sha256, pipeline_version)")
+    con.register("_new_groups", pl.concat(groups).unique().to_arrow())
+    con.execute(f"CREATE TEMP TABLE _groups AS SELECT DISTINCT {', '.join(GROUP)} FROM numeric_facts "
+                f"WHERE doc_id IN (SELECT doc_id FROM _gone) UNION SELECT {', '.join(GROUP)} FROM _new_groups")
+    stale = f"SELECT claim_id FROM claims t WHERE EXISTS (SELECT 1 FROM _groups g WHERE {_IN_GROUPS})"
+    con.execute(f"DELETE FROM claim_facts WHERE claim_id IN ({stale}) OR doc_id IN (SELECT doc_id FROM _gone)")
+    con.execute(f"DELETE FROM claims WHERE claim_id IN ({stale})")
+    con.execute("DELETE FROM numeric_facts WHERE doc_id IN (SELECT doc_id FROM _gone)")
+    con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM _gone)")
+    con.execute("DELETE FROM quarantine WHERE source_file NOT IN (SELECT source_file FROM quarantine SEMI JOIN "
+                "_carry USING (source_file, content_sha256, pipeline_version))")
+    for table in ("entities", "fx_rates"):
+        con.execute(f"DELETE FROM {table}")
+
+
+def _carried_in_copy(con: duckdb.DuckDBPyConnection, carry: pl.DataFrame) -> set[str]:
+    """The carried files the copy of the published warehouse holds rows of."""
+    con.register("_carry", carry.to_arrow())
+    key = "USING (source_file, content_sha256, pipeline_version)"
+    found = con.execute(f"SELECT source_file FROM documents SEMI JOIN _carry {key} "
+                        f"UNION SELECT source_file FROM quarantine SEMI JOIN _carry {key}").fetchall()
+    return {row[0] for row in found}
+
+
 def publish_warehouse(
     path: Path,
     documents: Rows,
@@ -290,6 +341,7 @@ def publish_warehouse(
     max_dropped_share: float = DEFAULT_MAX_DROPPED_SHARE,
     source: str = "the seeds folder",
     reference: dict[str, pl.DataFrame] | None = None,
+    base: PublishedFile | None = None,
 ) -> PublishReport:
     """Build the warehouse in a new file and swap it in; raise ``PublishError`` on any failed check.
 
@@ -303,6 +355,12 @@ def publish_warehouse(
     locked by another process is waited for ``lock_wait_seconds``, then ``WarehouseLocked``.
     ``reference`` (entities, fx_rates: made from the lexicons and rate data, written whole
     every time) defaults to ``hops.reference_frames()``.
+
+    When ``base`` (what the last publish recorded of its file) is the published file as it is
+    on disk, the new file starts as a copy of it and only the change is applied: the rows of
+    files not carried over are removed, the new rows loaded, the claims of the groups they
+    touch made again, and the spans of the new facts checked (``PublishReport.delta``); the
+    cost follows the change, not the corpus. Otherwise every carried row is copied into a new file.
     """
     from pipelines.hops import reference_frames  # the hops import this module's neighbours
     path = published_target(Path(path))
@@ -310,15 +368,21 @@ def publish_warehouse(
     building = path.with_name(f".{path.name}.{uuid.uuid4().hex}.building")
     with _writer_lock(path):
         remove_orphans(path)
+        delta = carry is not None and base is not None and PublishedFile.on_disk(path) == base
         with open_published(path, lock_wait_seconds) as published:
             previous = None if published is None else previous_detections(published)
             before = set() if published is None else published_documents(published)
         quarantine = keep_first_detection(quarantine, previous)
         try:
             config = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}
+            if delta:
+                shutil.copyfile(path, building)
             with duckdb.connect(str(building), config=config) as con:
-                create_schema(con)
-                carried = _carry_over(con, path, carry, lock_wait_seconds) if carry is not None else set()
+                if delta:
+                    carried = _carried_in_copy(con, carry)
+                else:
+                    create_schema(con)
+                    carried = _carry_over(con, path, carry, lock_wait_seconds) if carry is not None else set()
                 sources: dict[str, list[Rows]] = {"documents": [documents], "numeric_facts": [facts],
                                                   "quarantine": [quarantine]}
                 if carry is not None and recompute is not None:
@@ -328,14 +392,17 @@ def publish_warehouse(
                             rows.append(extra)
                 for table, frame in (reference if reference is not None else reference_frames()).items():
                     sources[table] = [frame]
+                if delta:
+                    _apply_removals(con, [_fact_groups(con, rows) for rows in sources["numeric_facts"]])
                 con.execute("BEGIN TRANSACTION")
                 try:
                     for table, parts in sources.items():
                         for rows in parts:
                             _load(con, table, rows)
-                    # Claims are made from every published fact, carried over or new, so a claim
-                    # changes exactly when one of its documents does.
-                    for table, frame in claim_frames(con).items():
+                    # Claims are made from the published facts, carried over or new, so a claim
+                    # changes exactly when one of its documents does: in a delta, the claims of
+                    # the groups the change touched, from every fact of those groups.
+                    for table, frame in claim_frames(con, only_groups=delta).items():
                         _load(con, table, frame)
                         sources[table] = [frame]
                 except duckdb.ConstraintException as exc:  # a key or foreign-key violation
@@ -343,7 +410,12 @@ def publish_warehouse(
                     raise PublishError(f"warehouse constraint violated, nothing published: {exc}") from exc
                 # Committed to the building file only: a failure below discards that file.
                 con.execute("COMMIT")
-                results = run_checks(con)
+                if delta:  # the new documents, whose facts' spans are the ones to check (a table the
+                    # checks' cursors see, unlike a temporary one; dropped before the swap)
+                    con.execute("CREATE TABLE _new_docs AS SELECT doc_id FROM documents ANTI JOIN _carry "
+                                "USING (source_file, content_sha256, pipeline_version)")
+                results = run_checks(con, new_only=delta)
+                con.execute("DROP TABLE IF EXISTS _new_docs")
                 failed = PublishError("", results).failed_checks
                 if failed:
                     summary = ", ".join(f"{name} ({rows.height} rows)" for name, rows in failed.items())
@@ -360,4 +432,4 @@ def publish_warehouse(
         finally:
             for leftover in (building, building.with_name(building.name + ".wal")):
                 leftover.unlink(missing_ok=True)
-    return PublishReport(path, counts, results, summaries, carried=len(carried), dropped=dropped)
+    return PublishReport(path, counts, results, summaries, carried=len(carried), dropped=dropped, delta=delta)
