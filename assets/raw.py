@@ -35,7 +35,8 @@ def raw_seed_files(context: dg.AssetExecutionContext, seed_folder: SeedFolder, w
     warehouse = warehouse_file.file()
     context.log.info(f"seeds folder {root} ({len(entries):,} files), warehouse {warehouse}")
     try:
-        published = read_published(warehouse, pipeline_version(), warehouse_file.lock_wait_seconds)
+        published = read_published(warehouse, pipeline_version(), warehouse_file.lock_wait_seconds,
+                                   warehouse_file.memory_limit)
     except WarehouseUnavailable as exc:
         raise run_failure(context, str(exc)) from None
     if published.note:

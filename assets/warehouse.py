@@ -138,7 +138,8 @@ def publish_tables(
         report = None
         recorded = _recorded(context)
         if carry.height == raw_seed_files.height and documents.height == facts.height == quarantine.height == 0:
-            report = recheck_unchanged(path, carry, recorded, warehouse_file.lock_wait_seconds)
+            report = recheck_unchanged(path, carry, recorded, warehouse_file.lock_wait_seconds,
+                                       warehouse_file.memory_limit)
         if report is not None:
             context.log.info(f"nothing changed: {path} stays as published, its checks ran again")
         else:
@@ -147,7 +148,7 @@ def publish_tables(
                 recompute=lambda files: process_files(root, files, seed_folder.policy(), processing.worker_count()),
                 lock_wait_seconds=warehouse_file.lock_wait_seconds, max_dropped_share=warehouse_file.max_dropped_share,
                 source=f"SEEDS_DIR {root}", reference={"entities": known_entities, "fx_rates": annual_fx_rates},
-                base=recorded,
+                base=recorded, memory_limit=warehouse_file.memory_limit,
             )
     except PublishError as exc:
         yield from _check_results(exc.check_results)  # the UI shows which check failed, with its rows

@@ -18,7 +18,7 @@ from pipelines.ingest.files import DEFAULT_MAX_FILE_BYTES, ReadPolicy, check_see
 from pipelines.parallel import DEFAULT_MIN_ITEMS, machine_workers
 from pipelines.shards import DEFAULT_BATCH_FILES, DEFAULT_SHARDS
 from pipelines.warehouse.publish import DEFAULT_MAX_DROPPED_SHARE
-from pipelines.warehouse.published import DEFAULT_LOCK_WAIT_SECONDS
+from pipelines.warehouse.published import DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_MEMORY_LIMIT
 
 DEFAULT_SEEDS_DIR = "seeds"
 DEFAULT_DUCKDB_PATH = "data/warehouse.duckdb"
@@ -56,6 +56,8 @@ class WarehouseFile(dg.ConfigurableResource):
     """The largest share of the published documents one run may drop (1 allows dropping all)."""
     review_path: str = ""
     """The review site's folder; empty: ``review/`` beside the warehouse file."""
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    """How much memory DuckDB may use per connection before it spills to disk (DuckDB's syntax: 1GB)."""
     staging_path: str = ""
     """Where the hops stage their Parquet files, a folder per run; empty: ``.staging/`` beside the
     warehouse file. On a cluster, a volume every worker mounts at the same path."""
@@ -108,6 +110,7 @@ def default_resources(seeds_dir: str | None = None, duckdb_path: str | None = No
             max_dropped_share=float(env.get("MAX_DROPPED_SHARE", DEFAULT_MAX_DROPPED_SHARE)),
             review_path=env.get("REVIEW_DIR", ""),
             staging_path=env.get("STAGING_DIR", ""),
+            memory_limit=env.get("DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
         ),
         "processing": Processing(workers=int(env.get("PIPELINE_WORKERS", "0")),
                                  min_parallel=int(env.get("PIPELINE_MIN_PARALLEL", DEFAULT_MIN_ITEMS)),

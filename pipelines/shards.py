@@ -19,9 +19,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
@@ -33,6 +34,8 @@ from pipelines.schema.frames import frame_from_rows
 from pipelines.schema.tables import Documents, NumericFacts, Quarantine
 from pipelines.schema.validate import ValidationReport, validate_frame
 from pipelines.staged import StagedRows
+
+T = TypeVar("T")
 
 DEFAULT_SHARDS = 8
 DEFAULT_BATCH_FILES = 2000  # files per batch: what a shard step holds in memory at once
@@ -78,8 +81,8 @@ class ShardResult:
     files: int = 0
 
 
-def _batches(files: tuple[FileTask, ...], size: int) -> Iterator[tuple[FileTask, ...]]:
-    it = iter(files)
+def _batches(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
+    it = iter(items)
     while batch := tuple(itertools.islice(it, size)):
         yield batch
 
@@ -94,14 +97,18 @@ def process_shard(task: ShardTask, root: Path, out_dir: Path, *, policy: ReadPol
     failed: dict[str, list[ValidationReport]] = {}
     mismatches = []
     with worker_pool(workers, len(task.files), min_parallel) as pool:
-        for number, batch in enumerate(_batches(task.files, batch_files)):
+        # One map over the whole shard: the workers go on with the next batch while this
+        # process checks and writes the last one (results still come back in file order).
+        outcomes = pool.map(functools.partial(process_file, root, policy), task.files)
+        for number, batch in enumerate(_batches(outcomes, batch_files)):
             rows: dict[str, list[dict[str, object]]] = {name: [] for name in STAGED_MODELS}
-            for outcome in pool.map(functools.partial(process_file, root, policy), batch):
+            for outcome in batch:
                 for name, found in zip(STAGED_MODELS, outcome, strict=True):
                     rows[name].extend(found)
-                if progress is not None:
-                    progress.advance()
+            if progress is not None:
+                progress.advance(len(batch))
             frames = {name: frame_from_rows(model, rows[name]) for name, model in STAGED_MODELS.items()}
+            del rows
             for name, model in STAGED_MODELS.items():
                 report = validate_frame(model, frames[name])
                 if not report.passed:

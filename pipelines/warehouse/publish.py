@@ -40,6 +40,7 @@ from pipelines.staged import Rows, StagedRows
 from pipelines.warehouse.state import STORAGE_COMPATIBILITY_VERSION, PublishedFile
 from pipelines.warehouse.published import (
     DEFAULT_LOCK_WAIT_SECONDS,
+    DEFAULT_MEMORY_LIMIT,
     OTHER_SCHEMA,
     open_published,
     previous_detections,
@@ -342,6 +343,7 @@ def publish_warehouse(
     source: str = "the seeds folder",
     reference: dict[str, pl.DataFrame] | None = None,
     base: PublishedFile | None = None,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> PublishReport:
     """Build the warehouse in a new file and swap it in; raise ``PublishError`` on any failed check.
 
@@ -354,7 +356,7 @@ def publish_warehouse(
     nothing is published (``source`` names the folder in the message). A published file
     locked by another process is waited for ``lock_wait_seconds``, then ``WarehouseLocked``.
     ``reference`` (entities, fx_rates: made from the lexicons and rate data, written whole
-    every time) defaults to ``hops.reference_frames()``.
+    every time) defaults to ``hops.reference_frames()``. DuckDB may use ``memory_limit``.
 
     When ``base`` (what the last publish recorded of its file) is the published file as it is
     on disk, the new file starts as a copy of it and only the change is applied: the rows of
@@ -369,12 +371,12 @@ def publish_warehouse(
     with _writer_lock(path):
         remove_orphans(path)
         delta = carry is not None and base is not None and PublishedFile.on_disk(path) == base
-        with open_published(path, lock_wait_seconds) as published:
+        with open_published(path, lock_wait_seconds, memory_limit) as published:
             previous = None if published is None else previous_detections(published)
             before = set() if published is None else published_documents(published)
         quarantine = keep_first_detection(quarantine, previous)
         try:
-            config = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}
+            config = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION, "memory_limit": memory_limit}
             if delta:
                 shutil.copyfile(path, building)
             with duckdb.connect(str(building), config=config) as con:

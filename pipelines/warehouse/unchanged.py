@@ -14,19 +14,19 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.warehouse.publish import PublishError, PublishReport, published_target, run_checks, sql_summaries
-from pipelines.warehouse.published import open_published, query_frame
+from pipelines.warehouse.published import DEFAULT_MEMORY_LIMIT, open_published, query_frame
 from pipelines.warehouse.state import PublishedFile
 
 
 def recheck_unchanged(path: Path, carry: pl.DataFrame, recorded: PublishedFile | None,
-                      lock_wait_seconds: float) -> PublishReport | None:
+                      lock_wait_seconds: float, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> PublishReport | None:
     """The published warehouse's report, its checks run again, when this run would publish the
     same warehouse: ``recorded`` (what the last publish left) is the file on disk, and the
     files it holds are exactly ``carry`` (this run's unchanged files). Else None: publish."""
     path = published_target(Path(path))  # as the publish recorded it: a link's target
     if recorded is None or PublishedFile.on_disk(path) != recorded:
         return None
-    with open_published(path, lock_wait_seconds) as con:
+    with open_published(path, lock_wait_seconds, memory_limit) as con:
         if con is None:
             return None
         held = query_frame(con, "SELECT source_file, content_sha256, pipeline_version FROM documents "
