@@ -243,19 +243,32 @@ def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataF
     return {row[0] for row in found}
 
 
-def claim_frames(con: duckdb.DuckDBPyConnection, only_groups: bool = False) -> dict[str, pl.DataFrame]:
+CLAIM_FACTS_PER_PART = 200_000  # facts whose claims are made at once: what bounds the claims' memory
+
+
+def claim_parts(con: duckdb.DuckDBPyConnection, only_groups: bool = False
+                ) -> Iterator[dict[str, pl.DataFrame]]:
     """``claims`` and ``claim_facts`` from the facts and documents loaded in ``con`` (with
-    ``only_groups``, from the facts of the claim groups in ``_groups``), checked by their
-    Pandera models like every hop (a failure publishes nothing)."""
-    where = f" t WHERE EXISTS (SELECT 1 FROM _groups g WHERE {_IN_GROUPS})" if only_groups else ""
-    facts = query_frame(con, f"SELECT {', '.join(FACT_COLUMNS)} FROM numeric_facts{where}")
+    ``only_groups``, from the facts of the claim groups in ``_groups``), a part at a time, each
+    checked by its Pandera models like every hop (a failure publishes nothing).
+
+    A claim never spans two groups (``GROUP``), so the groups are split into parts by a hash
+    and each part's claims are made from its facts alone: the same claims as from all facts at
+    once, in memory for ``CLAIM_FACTS_PER_PART`` facts rather than for every fact."""
+    where = f" WHERE EXISTS (SELECT 1 FROM _groups g WHERE {_IN_GROUPS})" if only_groups else ""
+    total = con.execute(f"SELECT count(*) FROM numeric_facts t{where}").fetchall()[0][0]
+    parts = max(1, -(-total // CLAIM_FACTS_PER_PART))
     documents = query_frame(con, "SELECT doc_id, language, published_at FROM documents")
-    claims, claim_facts = build_claims(facts, documents)
-    for model, frame in ((Claims, claims), (ClaimFacts, claim_facts)):
-        report = validate_frame(model, frame)
-        if not report.passed:
-            raise PublishError(f"claims failed their schema, nothing published: {report.summary()}")
-    return {"claims": claims, "claim_facts": claim_facts}
+    part_of = f"hash({', '.join(f't.{c}' for c in GROUP)}) % {parts}"
+    for part in range(parts):
+        facts = query_frame(con, f"SELECT {', '.join(FACT_COLUMNS)} FROM numeric_facts t"
+                            f"{where or ' WHERE true'} AND {part_of} = {part}")
+        claims, claim_facts = build_claims(facts, documents)
+        for model, frame in ((Claims, claims), (ClaimFacts, claim_facts)):
+            report = validate_frame(model, frame)
+            if not report.passed:
+                raise PublishError(f"claims failed their schema, nothing published: {report.summary()}")
+        yield {"claims": claims, "claim_facts": claim_facts}
 
 
 def published_target(path: Path) -> Path:
@@ -404,9 +417,10 @@ def publish_warehouse(
                     # Claims are made from the published facts, carried over or new, so a claim
                     # changes exactly when one of its documents does: in a delta, the claims of
                     # the groups the change touched, from every fact of those groups.
-                    for table, frame in claim_frames(con, only_groups=delta).items():
-                        _load(con, table, frame)
-                        sources[table] = [frame]
+                    for part in claim_parts(con, only_groups=delta):
+                        for table, frame in part.items():
+                            _load(con, table, frame)
+                            sources.setdefault(table, [])
                 except duckdb.ConstraintException as exc:  # a key or foreign-key violation
                     con.execute("ROLLBACK")
                     raise PublishError(f"warehouse constraint violated, nothing published: {exc}") from exc
