@@ -55,11 +55,13 @@ _CHECK_SPECS = [*(pandera_check_spec(model, name) for name, model in STAGED_MODE
 
 
 @dg.op(out=dg.DynamicOut(ShardTask), description="Splits this run's new and changed files into hash shards of "
-       "their paths (PIPELINE_SHARDS); one process_document_shard step per shard that holds any.")
+       "their paths (at most PIPELINE_SHARDS, none under PIPELINE_MIN_PARALLEL files); one process_document_shard "
+       "step per shard.")
 def plan_document_shards(context: dg.OpExecutionContext, processing: Processing, raw_seed_files: pl.DataFrame):
-    tasks = plan_shards(raw_seed_files, processing.shards)
+    tasks = plan_shards(raw_seed_files, processing.shards, processing.min_parallel)
     files = sum(len(task.files) for task in tasks)
-    context.log.info(f"{files:,} new and changed files in {len(tasks)} of {processing.shards} shards")
+    context.log.info(f"{files:,} new and changed files in {len(tasks)} shards (at most {processing.shards}, "
+                     f"none under PIPELINE_MIN_PARALLEL={processing.min_parallel} files)")
     for task in tasks:
         yield dg.DynamicOutput(task, mapping_key=f"shard_{task.key}")
 

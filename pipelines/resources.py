@@ -86,7 +86,8 @@ class Processing(dg.ConfigurableResource):
     workers: int = 0
     """Worker processes for parsing, extraction and review pages; 0: one per core this process may use."""
     min_parallel: int = DEFAULT_MIN_ITEMS
-    """Fewer new or changed files than this are processed in the step's own process."""
+    """Fewer new or changed files than this are processed in the step's own process, and no
+    shard is made for fewer."""
     shards: int = DEFAULT_SHARDS
     """Hash shards of the file paths: at most this many parse-and-extract steps per run."""
     batch_files: int = DEFAULT_BATCH_FILES

@@ -59,12 +59,20 @@ class ShardTask:
     files: tuple[FileTask, ...]
 
 
-def plan_shards(raw: pl.DataFrame, shards: int) -> list[ShardTask]:
-    """The shards holding this run's new and changed files, in key order (none: nothing to do)."""
+def shards_for(files: int, shards: int, min_files: int = DEFAULT_MIN_ITEMS) -> int:
+    """How many of ``shards`` a run of ``files`` new and changed files uses: no shard with fewer
+    than ``min_files`` (a Dagster step costs its own start and events), one at least."""
+    return max(1, min(shards, files // max(min_files, 1)))
+
+
+def plan_shards(raw: pl.DataFrame, shards: int, min_files: int = 1) -> list[ShardTask]:
+    """The shards holding this run's new and changed files, in key order (none: nothing to do);
+    at most ``shards``, each with at least ``min_files`` files (``shards_for``)."""
     todo = raw.filter(pl.col("change") != "unchanged").select("source_file", "content_sha256", "read_error")
+    count = shards_for(todo.height, shards, min_files)
     grouped: dict[str, list[FileTask]] = {}
     for source_file, sha, error in todo.iter_rows():
-        grouped.setdefault(shard_key(source_file, shards), []).append(FileTask(source_file, sha, error))
+        grouped.setdefault(shard_key(source_file, count), []).append(FileTask(source_file, sha, error))
     return [ShardTask(key, tuple(files)) for key, files in sorted(grouped.items())]
 
 

@@ -8,7 +8,7 @@ import os
 import polars as pl
 
 from pipelines.hops import process_files, raw_hop
-from pipelines.shards import STAGED_MODELS, plan_shards, process_shard, shard_key
+from pipelines.shards import STAGED_MODELS, plan_shards, process_shard, shard_key, shards_for
 from pipelines.staged import StagedRows, remove_stale_runs
 from tests.conftest import FIXTURES, SEEDS
 
@@ -81,3 +81,8 @@ def test_stale_runs_go_unless_in_use_or_running(tmp_path):
     removed = remove_stale_runs(tmp_path, in_use, finished=lambda run: run != "running")
     assert removed == ["old"] and sorted(p.name for p in tmp_path.iterdir()) == ["running", "used"]
     assert remove_stale_runs(tmp_path / "missing", in_use, finished=lambda run: True) == []
+
+
+def test_a_run_has_no_shard_smaller_than_the_parallel_threshold():
+    assert [shards_for(n, 8, 500) for n in (0, 10, 999, 1000, 2600, 100_000)] == [1, 1, 1, 2, 5, 8]
+    assert shards_for(80, 4, 1) == 4
