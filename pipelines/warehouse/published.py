@@ -130,16 +130,17 @@ def read_published(path: Path, version: str, lock_wait_seconds: float = DEFAULT_
                 "WHERE pipeline_version = ? AND content_sha256 IS NOT NULL",
                 [version, version],
             )
+            stats = query_frame(
+                con,
+                "SELECT source_file, file_size_bytes, file_modified_at FROM documents WHERE pipeline_version = ? "
+                "AND file_size_bytes IS NOT NULL AND file_modified_at IS NOT NULL",
+                [version],
+            )
         except OTHER_SCHEMA as exc:
-            # Tables of another schema: their rows cannot be reused, every file is made again.
+            # Tables of another schema (an earlier release's documents have no file sizes and
+            # times): their rows cannot be reused, every file is made again.
             return PublishedState(hashes={},
                                   note=f"the published warehouse has another schema ({exc}); every file is processed again")
-        stats = query_frame(
-            con,
-            "SELECT source_file, file_size_bytes, file_modified_at FROM documents WHERE pipeline_version = ? "
-            "AND file_size_bytes IS NOT NULL AND file_modified_at IS NOT NULL",
-            [version],
-        )
     return PublishedState(hashes=dict(rows.iter_rows()),
                           stats={path: FileStat(size, modified) for path, size, modified in stats.iter_rows()})
 

@@ -98,6 +98,17 @@ def test_a_warehouse_of_another_schema_is_made_again(tmp_path, frames):
     assert len(_tables(path)["documents"]) == 5
 
 
+def test_a_warehouse_of_the_release_before_file_times_is_made_again(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:  # the columns the hashes need, but no file sizes and times
+        for table in ("documents", "quarantine"):
+            con.execute(f"CREATE TABLE {table} (source_file VARCHAR, content_sha256 VARCHAR, pipeline_version VARCHAR)")
+        con.execute("INSERT INTO documents VALUES ('a.md', ?, 'v1')", ["0" * 64])
+    state = read_published(path, "v1")
+    assert state.hashes == {} and state.stats == {} and "another schema" in state.note
+    assert "file_size_bytes" in state.note
+
+
 def test_building_files_left_by_a_killed_publish_are_removed(tmp_path, frames):
     path = tmp_path / "w.duckdb"
     orphans = [tmp_path / ".w.duckdb.0a1b.building", tmp_path / ".w.duckdb.0a1b.building.wal",
