@@ -99,7 +99,7 @@ def _pandera_result(name: str, staged: StagedRows, results: list[ShardResult]) -
 @dg.op(out={name: dg.Out(StagedRows) for name in STAGED_MODELS}
        | {spec.get_python_identifier(): dg.Out(is_required=False) for spec in _CHECK_SPECS},
        description="Gathers the shards' staged frames into the hops' assets, with their checks.")
-def gather_document_shards(context: dg.OpExecutionContext, processing: Processing, results: list[ShardResult]):
+def gather_document_shards(results: list[ShardResult]):
     results = sorted(results, key=lambda result: result.key)
     staged = {name: StagedRows.combine(model.__name__, (r.staged[name] for r in results))
               for name, model in STAGED_MODELS.items()}

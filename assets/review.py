@@ -9,7 +9,7 @@ the one the site was last made from (recorded in the site's materialization meta
 import dagster as dg
 
 from assets.warehouse import WAREHOUSE_POOL
-from pipelines.checks import run_failure
+from pipelines.checks import latest_metadata, run_failure
 from pipelines.resources import Processing, WarehouseFile
 from pipelines.review.site import read_manifest, render_site, renderer_fingerprint, write_site
 from pipelines.version import pipeline_version
@@ -33,7 +33,7 @@ def review_site(context: dg.AssetExecutionContext, warehouse_file: WarehouseFile
                 processing: Processing) -> dg.MaterializeResult:
     path, folder = warehouse_file.file(), warehouse_file.review_folder()
     source = PublishedFile.on_disk(published_target(path))
-    previous = _previous(context)
+    previous = latest_metadata(context, context.asset_key)  # which warehouse file the site was last made from
     if (source is not None and previous.get("renderer") == renderer_fingerprint()
             and previous.get("folder") == str(folder) and PublishedFile.from_metadata(previous) == source
             and (folder / "index.html").is_file() and read_manifest(folder)):
@@ -71,11 +71,3 @@ _TOTALS = ("documents", "facts", "conflicting_claims", "corroborated_claims", "f
 def _site_links(folder) -> dict[str, object]:
     index = folder / "index.html"
     return {"index": dg.MetadataValue.path(str(index)), "open": dg.MetadataValue.url(index.as_uri())}
-
-
-def _previous(context: dg.AssetExecutionContext) -> dict[str, object]:
-    """The metadata of the site's last materialization: which warehouse file it was made from."""
-    event = context.instance.get_latest_materialization_event(context.asset_key)
-    if event is None or event.asset_materialization is None:
-        return {}
-    return {key: value.value for key, value in event.asset_materialization.metadata.items()}

@@ -14,7 +14,7 @@ schedule or the sensor publish one at a time (limit in ``.dagster_home/dagster.y
 import dagster as dg
 import polars as pl
 
-from pipelines.checks import frame_table, run_failure, schema_metadata
+from pipelines.checks import frame_table, latest_metadata, run_failure, schema_metadata
 from pipelines.hops import process_files, publishable, unchanged_files
 from pipelines.resources import Processing, SeedFolder, WarehouseFile
 from pipelines.schema.ddl import table_metadata
@@ -64,14 +64,6 @@ def _check_results(results: dict[str, pl.DataFrame]) -> list[dg.AssetCheckResult
                             metadata=_check_metadata(name, rows))
         for name, rows in results.items()
     ]
-
-
-def _recorded(context: dg.AssetExecutionContext) -> PublishedFile | None:
-    """What the last publish recorded of the file it wrote (the `documents` materialization)."""
-    event = context.instance.get_latest_materialization_event(dg.AssetKey("documents"))
-    if event is None or event.asset_materialization is None:
-        return None
-    return PublishedFile.from_metadata({k: v.value for k, v in event.asset_materialization.metadata.items()})
 
 
 def _run_finished(context: dg.AssetExecutionContext, run_id: str) -> bool:
@@ -136,7 +128,7 @@ def publish_tables(
     root, path, carry = seed_folder.root(), warehouse_file.file(), unchanged_files(raw_seed_files)
     try:
         report = None
-        recorded = _recorded(context)
+        recorded = PublishedFile.from_metadata(latest_metadata(context, "documents"))  # what the last publish left
         if carry.height == raw_seed_files.height and documents.height == facts.height == quarantine.height == 0:
             report = recheck_unchanged(path, carry, recorded, warehouse_file.lock_wait_seconds,
                                        warehouse_file.memory_limit)

@@ -20,7 +20,15 @@ from pipelines.extract.engine import Fact, extract_facts
 from pipelines.extract.entities import load_entities
 from pipelines.fx import annual_rates, to_usd
 from pipelines.ingest.errors import RejectedFile
-from pipelines.ingest.files import FileStat, ReadPolicy, SeedEntry, list_seed_entries, read_entry, read_file_and_status
+from pipelines.ingest.files import (
+    FileStat,
+    ReadPolicy,
+    SeedEntry,
+    list_seed_entries,
+    read_entry,
+    read_file_and_status,
+    unreadable,
+)
 from pipelines.ingest.records import Document, parse_document
 from pipelines.parallel import DEFAULT_MIN_ITEMS, ordered_map
 from pipelines.progress import Progress
@@ -234,8 +242,7 @@ def process_file(root: Path, policy: ReadPolicy, task: FileTask) -> tuple[RowDic
     try:
         content, status = read_file_and_status(root / task.source_file, policy.max_file_bytes)
     except OSError as exc:
-        reason = f"cannot read file: {exc.strerror or exc}"
-        return [], [quarantine_row(task.source_file, task.content_sha256, "read", reason)], [], []
+        return [], [quarantine_row(task.source_file, task.content_sha256, "read", unreadable(exc))], [], []
     raw = {"source_file": task.source_file, "content_sha256": hashlib.sha256(content).hexdigest(),
            "content": content, "read_error": None, "file_stat": FileStat.trusted(status)}
     document, parse_reject = parse_one(raw)
@@ -263,7 +270,8 @@ def publishable(documents: Rows, facts: Rows, parse_rejects: Rows, extract_rejec
                 ) -> tuple[Rows, Rows, pl.DataFrame]:
     """The three warehouse inputs: a document whose extraction failed is quarantined, not
     published. Frames or staged Parquet rows; the quarantine (a few rows) is read into a frame."""
-    parse_rejects, extract_rejects = (r.read() if isinstance(r, StagedRows) else r for r in (parse_rejects, extract_rejects))
+    parse_rejects, extract_rejects = (rows.read() if isinstance(rows, StagedRows) else rows
+                                      for rows in (parse_rejects, extract_rejects))
     rejected = extract_rejects["source_file"].to_list()
     documents = (documents.without(rejected) if isinstance(documents, StagedRows)
                  else documents.filter(~pl.col("source_file").is_in(rejected)))

@@ -76,8 +76,6 @@ def plan_shards(raw: pl.DataFrame, shards: int, min_files: int = 1) -> list[Shar
     return [ShardTask(key, tuple(files)) for key, files in sorted(grouped.items())]
 
 
-
-
 @dataclass(frozen=True)
 class ShardResult:
     """What one shard produced: its staged frames, the validation failures, span mismatches."""

@@ -218,6 +218,11 @@ def read_file(path: Path, max_bytes: int) -> bytes:
     return read_file_and_status(path, max_bytes)[0]
 
 
+def unreadable(exc: OSError) -> str:
+    """Why a file could not be read, as the quarantine says it."""
+    return f"cannot read file: {exc.strerror or exc}"
+
+
 def read_entry(entry: SeedEntry, policy: ReadPolicy = ReadPolicy()) -> SeedFile:
     """One listed entry, read (or why it is not)."""
     if entry.problem is not None:
@@ -225,7 +230,7 @@ def read_entry(entry: SeedEntry, policy: ReadPolicy = ReadPolicy()) -> SeedFile:
     try:
         return SeedFile(entry.source_file, read_file(entry.path, policy.max_file_bytes))
     except OSError as exc:
-        return SeedFile(entry.source_file, None, f"cannot read file: {exc.strerror or exc}")
+        return SeedFile(entry.source_file, None, unreadable(exc))
 
 
 def read_seed_files(seeds_dir: Path, only: set[str] | None = None, entries: list[SeedEntry] | None = None,

@@ -32,8 +32,8 @@ import duckdb
 import polars as pl
 
 from pipelines.claims import FACT_COLUMNS, build_claims
-from pipelines.schema.ddl import SQL_DIR, create_schema
-from pipelines.schema.tables import ClaimFacts, Claims
+from pipelines.schema.ddl import SQL_DIR, create_schema, table_metadata
+from pipelines.schema.tables import PUBLISHED_MODELS, ClaimFacts, Claims
 from pipelines.schema.validate import validate_frame
 from pipelines.spans import find_span_mismatches, mismatch_frame
 from pipelines.staged import Rows, StagedRows
@@ -67,6 +67,20 @@ class PublishError(RuntimeError):
         """The blocking checks that found rows (warnings aside)."""
         warnings = warning_checks()
         return {name: rows for name, rows in self.check_results.items() if rows.height and name not in warnings}
+
+
+def raise_on_failed_checks(results: dict[str, pl.DataFrame], headline: str) -> None:
+    """``PublishError`` ("<headline>: name (n rows), ...") when a blocking check found rows."""
+    failed = PublishError("", results).failed_checks
+    if failed:
+        summary = ", ".join(f"{name} ({rows.height} rows)" for name, rows in failed.items())
+        raise PublishError(f"{headline}: {summary}", results)
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows of every published table."""
+    tables = [table_metadata(model)["table"] for model in PUBLISHED_MODELS]
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables}
 
 
 @dataclass(frozen=True)
@@ -226,7 +240,7 @@ def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataF
                   lock_wait_seconds)
     con.register("_carry", carry.to_arrow())
     try:
-        key = "USING (source_file, content_sha256, pipeline_version)"
+        key = _CARRY_KEY
         con.execute(f"INSERT INTO documents BY NAME SELECT d.* FROM published.documents d JOIN _carry {key}")
         con.execute("INSERT INTO numeric_facts BY NAME SELECT f.* FROM published.numeric_facts f "
                     "JOIN documents d USING (doc_id)")
@@ -305,6 +319,9 @@ def _fact_groups(con: duckdb.DuckDBPyConnection, rows: Rows) -> pl.DataFrame:
     return rows.select(GROUP).unique()
 
 
+# A carried file's rows: the same path and bytes, made by the same pipeline version.
+_CARRY_KEY = "USING (source_file, content_sha256, pipeline_version)"
+
 # Facts of one (subject, metric, topic, unit) are all a claim of them depends on (the aspect
 # and the year split a group further, never join two), so a delta makes the claims of the
 # groups its new and removed facts fall in again, from every fact of those groups.
@@ -318,8 +335,7 @@ def _apply_removals(con: duckdb.DuckDBPyConnection, groups: list[pl.DataFrame]) 
     the new facts (``groups``) fall in; the reference tables are emptied, to be loaded whole.
     Several transactions, because DuckDB checks a foreign key against rows deleted earlier in
     the same transaction; the copy is private until it is swapped in, so none is seen alone."""
-    con.execute("CREATE TEMP TABLE _gone AS SELECT doc_id FROM documents ANTI JOIN _carry "
-                "USING (source_file, content_sha256, pipeline_version)")
+    con.execute(f"CREATE TEMP TABLE _gone AS SELECT doc_id FROM documents ANTI JOIN _carry {_CARRY_KEY}")
     con.register("_new_groups", pl.concat(groups).unique().to_arrow())
     con.execute(f"CREATE TEMP TABLE _groups AS SELECT DISTINCT {', '.join(GROUP)} FROM numeric_facts "
                 f"WHERE doc_id IN (SELECT doc_id FROM _gone) UNION SELECT {', '.join(GROUP)} FROM _new_groups")
@@ -328,8 +344,8 @@ def _apply_removals(con: duckdb.DuckDBPyConnection, groups: list[pl.DataFrame]) 
     con.execute(f"DELETE FROM claims WHERE claim_id IN ({stale})")
     con.execute("DELETE FROM numeric_facts WHERE doc_id IN (SELECT doc_id FROM _gone)")
     con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM _gone)")
-    con.execute("DELETE FROM quarantine WHERE source_file NOT IN (SELECT source_file FROM quarantine SEMI JOIN "
-                "_carry USING (source_file, content_sha256, pipeline_version))")
+    con.execute(f"DELETE FROM quarantine WHERE source_file NOT IN (SELECT source_file FROM quarantine SEMI JOIN "
+                f"_carry {_CARRY_KEY})")
     for table in ("entities", "fx_rates"):
         con.execute(f"DELETE FROM {table}")
 
@@ -337,9 +353,8 @@ def _apply_removals(con: duckdb.DuckDBPyConnection, groups: list[pl.DataFrame]) 
 def _carried_in_copy(con: duckdb.DuckDBPyConnection, carry: pl.DataFrame) -> set[str]:
     """The carried files the copy of the published warehouse holds rows of."""
     con.register("_carry", carry.to_arrow())
-    key = "USING (source_file, content_sha256, pipeline_version)"
-    found = con.execute(f"SELECT source_file FROM documents SEMI JOIN _carry {key} "
-                        f"UNION SELECT source_file FROM quarantine SEMI JOIN _carry {key}").fetchall()
+    found = con.execute(f"SELECT source_file FROM documents SEMI JOIN _carry {_CARRY_KEY} "
+                        f"UNION SELECT source_file FROM quarantine SEMI JOIN _carry {_CARRY_KEY}").fetchall()
     return {row[0] for row in found}
 
 
@@ -420,7 +435,6 @@ def publish_warehouse(
                     for part in claim_parts(con, only_groups=delta):
                         for table, frame in part.items():
                             _load(con, table, frame)
-                            sources.setdefault(table, [])
                 except duckdb.ConstraintException as exc:  # a key or foreign-key violation
                     con.execute("ROLLBACK")
                     raise PublishError(f"warehouse constraint violated, nothing published: {exc}") from exc
@@ -428,20 +442,16 @@ def publish_warehouse(
                 con.execute("COMMIT")
                 if delta:  # the new documents, whose facts' spans are the ones to check (a table the
                     # checks' cursors see, unlike a temporary one; dropped before the swap)
-                    con.execute("CREATE TABLE _new_docs AS SELECT doc_id FROM documents ANTI JOIN _carry "
-                                "USING (source_file, content_sha256, pipeline_version)")
+                    con.execute(f"CREATE TABLE _new_docs AS SELECT doc_id FROM documents ANTI JOIN _carry {_CARRY_KEY}")
                 results = run_checks(con, new_only=delta)
                 con.execute("DROP TABLE IF EXISTS _new_docs")
-                failed = PublishError("", results).failed_checks
-                if failed:
-                    summary = ", ".join(f"{name} ({rows.height} rows)" for name, rows in failed.items())
-                    raise PublishError(f"warehouse checks failed, nothing published: {summary}", results)
+                raise_on_failed_checks(results, "warehouse checks failed, nothing published")
                 after = {row[0] for row in con.execute("SELECT source_file FROM documents").fetchall()}
                 dropped = len(before - after)
                 refusal = dropped_share_error(dropped, len(before), max_dropped_share, source)
                 if refusal:
                     raise PublishError(refusal, results)
-                counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in sources}
+                counts = table_counts(con)
                 summaries = {name: query_frame(con, sql) for name, sql in sql_summaries().items()}
                 con.execute("CHECKPOINT")
             os.replace(building, path)

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.warehouse.publish import PublishError, PublishReport, published_target, run_checks, sql_summaries
+from pipelines.warehouse.publish import (
+    PublishReport,
+    published_target,
+    raise_on_failed_checks,
+    run_checks,
+    sql_summaries,
+    table_counts,
+)
 from pipelines.warehouse.published import DEFAULT_MEMORY_LIMIT, open_published, query_frame
 from pipelines.warehouse.state import PublishedFile
 
@@ -35,12 +42,7 @@ def recheck_unchanged(path: Path, carry: pl.DataFrame, recorded: PublishedFile |
         if held.height != carry.height or not held.sort(key).equals(carry.select(key).sort(key)):
             return None
         results = run_checks(con)
-        failed = PublishError("", results).failed_checks
-        if failed:  # the same rows passed when they were published: the checks' code changed under them
-            summary = ", ".join(f"{name} ({rows.height} rows)" for name, rows in failed.items())
-            raise PublishError(f"the published warehouse fails its checks: {summary}", results)
-        tables = [row[0] for row in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
-        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables}
+        raise_on_failed_checks(results, "the published warehouse fails its checks")
         summaries = {name: query_frame(con, sql) for name, sql in sql_summaries().items()}
-    return PublishReport(path, counts, results, summaries, carried=carry.height, dropped=0, unchanged=True)
+        return PublishReport(path, table_counts(con), results, summaries, carried=carry.height, dropped=0,
+                             unchanged=True)

@@ -69,7 +69,8 @@ def test_a_ui_run_and_a_sensor_run_publish_one_at_a_time(ui):
         fcntl.flock(lock, fcntl.LOCK_EX)
         runs = [dev.launch("__ASSET_JOB"), dev.launch("build_warehouse", {"dagster/sensor_name": "seed_folder_sensor"})]
         deadline = time.monotonic() + 180
-        while not all("ExecutionStepSuccessEvent" in dev.step_events(run_id, "process_documents.gather_document_shards") for run_id in runs):
+        gathered = "process_documents.gather_document_shards"  # the step before the publish
+        while not all("ExecutionStepSuccessEvent" in dev.step_events(run_id, gathered) for run_id in runs):
             assert time.monotonic() < deadline, dev.tail()
             time.sleep(1)
         time.sleep(3)  # both are at their publish step now: running it, or waiting for the pool
