@@ -8,6 +8,7 @@ other evidence; one span that is the evidence of several facts is one mark namin
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -45,28 +46,42 @@ def _evidence(facts: Iterable[Mapping[str, object]]) -> dict[tuple[int, int], di
     return spans
 
 
-def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-    return any(start < other_end and other_start < end for other_start, other_end in taken)
+class _Taken:
+    """Disjoint spans, sorted by start: whether a new span overlaps one of them is one bisect
+    (the only candidate is the last span starting before the new one ends), not a scan."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect.bisect_left(self.starts, end)
+        return before > 0 and self.ends[before - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        at = bisect.bisect_left(self.starts, start)
+        self.starts.insert(at, start)
+        self.ends.insert(at, end)
 
 
 def lay_out(body: str, facts: list[Mapping[str, object]]) -> Layout:
     """The body cut into plain and marked segments, in order; their texts join to ``body``."""
     marks: list[Mark] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     unplaced: list[Mapping[str, object]] = []
     for fact in sorted(facts, key=lambda f: (int(f["start_char"]), -int(f["end_char"]))):
         start, end = int(fact["start_char"]), int(fact["end_char"])
-        if not 0 <= start < end <= len(body) or _overlaps(start, end, taken):
+        if not 0 <= start < end <= len(body) or taken.overlaps(start, end):
             unplaced.append(fact)
             continue
         marks.append(Mark(start, end, "fact", (str(fact["fact_id"]),), fact))
-        taken.append((start, end))
+        taken.add(start, end)
     for (start, end), roles in sorted(_evidence(facts).items()):
-        if end > len(body) or _overlaps(start, end, taken):
+        if end > len(body) or taken.overlaps(start, end):
             continue
         ids = tuple(dict.fromkeys(i for role in sorted(roles) for i in roles[role]))
         marks.append(Mark(start, end, " ".join(sorted(roles)), ids))
-        taken.append((start, end))
+        taken.add(start, end)
     segments: list[Segment] = []
     at = 0
     for mark in sorted(marks, key=lambda m: m.start):

@@ -15,6 +15,7 @@ from pipelines.warehouse.published import query_frame
 
 DOCUMENT_COLUMNS = ("doc_id, source_file, content_sha256, title, author, publisher, url, published_at, saved_at, "
                     "language, parse_warnings")
+CLAIM_SHOWN = "c.claim_id, c.status, c.subject, c.metric, c.aspect, c.topic, c.year"  # what claim_label needs
 STATUS_RANK = "CASE status WHEN 'conflict' THEN 0 WHEN 'corroborated' THEN 1 ELSE 2 END"
 CLAIM_ORDER = (f"{STATUS_RANK}, documents DESC, facts DESC, subject, metric, aspect NULLS FIRST, "
                "topic NULLS FIRST, year NULLS FIRST, claim_id")
@@ -93,10 +94,16 @@ class WarehouseRows:
         return self._frame("SELECT * FROM numeric_facts WHERE fact_id IN (SELECT unnest(?::VARCHAR[]))", [fact_ids])
 
     def claims_of_facts(self, fact_ids: list[str]) -> pl.DataFrame:
-        """(fact_id, and the claim's row) for every claim some facts state."""
-        return self._frame("""SELECT cf.fact_id, c.* FROM claim_facts cf JOIN claims c USING (claim_id)
-                              WHERE cf.fact_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY cf.fact_id, c.claim_id""", [fact_ids])
+        """(fact_id, and what a page shows of the claim) for every claim some facts state."""
+        return self._frame(f"""SELECT cf.fact_id, {CLAIM_SHOWN} FROM claim_facts cf JOIN claims c USING (claim_id)
+                               WHERE cf.fact_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY cf.fact_id, c.claim_id""",
+                           [fact_ids])
 
-    def bodies(self, doc_ids: list[str]) -> dict[str, str]:
-        return dict(self.con.execute("SELECT doc_id, body FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
-                                     [doc_ids]).fetchall())
+    def claims_of_documents(self, doc_ids: list[str]) -> pl.DataFrame:
+        """(fact_id, and what a page shows of the claim) for every claim the documents' facts state."""
+        return self._frame(f"""SELECT cf.fact_id, {CLAIM_SHOWN} FROM claim_facts cf JOIN claims c USING (claim_id)
+                               WHERE cf.doc_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY cf.fact_id, c.claim_id""",
+                           [doc_ids])
+
+    def bodies(self, doc_ids: list[str]) -> pl.DataFrame:
+        return self._frame("SELECT doc_id, body FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids])

@@ -32,6 +32,7 @@ import polars as pl
 
 from pipelines.parallel import worker_pool
 from pipelines.review import charts
+from pipelines.review.fragments import body_html, fact_cards_html
 from pipelines.review.marks import lay_out
 from pipelines.review.numbers import number, usd
 from pipelines.review.queries import WarehouseRows
@@ -42,7 +43,8 @@ CHART_CLAIMS = 8  # claims drawn over time: conflicts first, then the most docum
 CLAIMS_LISTED = 300  # on the claims page, conflicts first
 FACTS_PER_CLAIM = 12  # facts shown under one claim on the claims page
 DOCUMENTS_PER_INDEX_PAGE = 1000
-BODY_BATCH = 500  # document pages rendered per batch of bodies read
+BODY_BATCH = 2000  # document pages read per batch of bodies and facts
+PAGE_CHUNK = 100  # document pages a worker renders per task
 MANIFEST = ".pages.json"
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
@@ -129,10 +131,11 @@ def _document_view(doc: dict) -> dict:
             "page": f"docs/{doc['doc_id']}.html"}
 
 
-def _fact_views(source: WarehouseRows, facts: pl.DataFrame) -> dict[str, dict]:
-    """Views of some facts, each with the claims it states."""
+def _fact_views(facts: pl.DataFrame, claims: pl.DataFrame) -> dict[str, dict]:
+    """Views of some facts, each with the claims it states (``claims``: fact_id and the claim's
+    columns, as ``WarehouseRows.claims_of_facts`` reads them)."""
     claims_of: dict[str, list[dict]] = defaultdict(list)
-    for claim in source.claims_of_facts(facts["fact_id"].to_list()).iter_rows(named=True):
+    for claim in claims.iter_rows(named=True):
         claims_of[claim["fact_id"]].append({"claim_id": claim["claim_id"], "status": claim["status"],
                                             "label": claim_label(claim)})
     return {f["fact_id"]: _fact_view(f, claims_of[f["fact_id"]]) for f in facts.iter_rows(named=True)}
@@ -156,7 +159,8 @@ def _claim_views(source: WarehouseRows, docs: dict[str, dict], limit: int) -> li
     listed = list(source.listed_claims(limit).iter_rows(named=True))
     ids = [c["claim_id"] for c in listed]
     members = source.claim_members(ids, FACTS_PER_CLAIM)
-    facts = _fact_views(source, source.facts(members["fact_id"].to_list()))
+    fact_ids = members["fact_id"].to_list()
+    facts = _fact_views(source.facts(fact_ids), source.claims_of_facts(fact_ids))
     stated: dict[str, list[dict]] = defaultdict(list)
     totals: dict[str, int] = {}
     for link in members.iter_rows(named=True):
@@ -196,22 +200,68 @@ def render_document_page(page: tuple[dict, str, str]) -> tuple[str, str]:
     doc, body, warehouse = page
     layout = lay_out(body, doc["facts"])
     return doc["page"], _ENV.get_template("document.html.j2").render(
-        warehouse=warehouse, root="../", doc=doc, segments=layout.segments, unplaced=layout.unplaced)
+        warehouse=warehouse, root="../", doc=doc, unplaced=layout.unplaced, body_html=body_html(layout.segments),
+        cards_html=fact_cards_html(doc["facts"], doc["language"]))
+
+
+@dataclass(frozen=True)
+class PageChunk:
+    """What the pages of a few documents show, as read from the warehouse, handed to a worker
+    whole: frames pickle as a few column buffers, where the per-fact dicts the pages are made
+    from cost more to pickle than to build."""
+
+    documents: list[dict]  # document views
+    bodies: pl.DataFrame  # doc_id, body
+    facts: pl.DataFrame  # the documents' numeric_facts rows, by doc_id and start_char
+    claims: pl.DataFrame  # the claims their facts state (WarehouseRows.claims_of_documents)
+    warehouse: str
+
+
+def render_page_chunk(chunk: PageChunk) -> list[tuple[str, str]]:
+    """(path, HTML) of each document page of a chunk."""
+    facts_of: dict[str, list[dict]] = defaultdict(list)
+    for view in _fact_views(chunk.facts, chunk.claims).values():
+        facts_of[view["doc_id"]].append(view)
+    bodies = dict(chunk.bodies.iter_rows())
+    return [render_document_page(({**doc, "facts": facts_of[doc["doc_id"]]}, bodies.get(doc["doc_id"]) or "",
+                                  chunk.warehouse)) for doc in chunk.documents]
+
+
+def _page_chunks(source: WarehouseRows, batch: list[dict], warehouse: str) -> list[PageChunk]:
+    """A batch of documents' rows, read in three queries (each scans a table, so batches are
+    large), cut into chunks of PAGE_CHUNK documents for the workers."""
+    ids = [doc["doc_id"] for doc in batch]
+    chunk_of = pl.DataFrame({"doc_id": ids, "chunk": [n // PAGE_CHUNK for n in range(len(ids))]},
+                            schema={"doc_id": pl.String, "chunk": pl.Int64})
+    facts = source.facts_of_documents(ids).join(chunk_of, on="doc_id", maintain_order="left")
+    claims = source.claims_of_documents(ids).join(facts.select("fact_id", "chunk"), on="fact_id", maintain_order="left")
+    bodies = source.bodies(ids).join(chunk_of, on="doc_id")
+    count = -(-len(ids) // PAGE_CHUNK)
+    facts_parts, claims_parts, bodies_parts = (_split(frame, count) for frame in (facts, claims, bodies))
+    return [PageChunk(documents=batch[n * PAGE_CHUNK:(n + 1) * PAGE_CHUNK], bodies=bodies_parts[n],
+                      facts=facts_parts[n], claims=claims_parts[n], warehouse=warehouse) for n in range(count)]
+
+
+def _split(frame: pl.DataFrame, count: int) -> list[pl.DataFrame]:
+    """``frame``'s rows by its ``chunk`` column (0 .. count-1, order kept), without that column."""
+    parts = frame.partition_by("chunk", as_dict=True, include_key=False, maintain_order=True)
+    empty = frame.clear().drop("chunk")
+    return [parts.get((n,), empty) for n in range(count)]
 
 
 def _document_pages(source: WarehouseRows, todo: list[dict], warehouse: str, workers: int
                     ) -> Iterator[tuple[str, str]]:
+    """The pages of ``todo``, a batch of rows in memory at a time; the next batch is read while
+    the workers render this one."""
     with worker_pool(workers, len(todo)) as pool:
-        for start in range(0, len(todo), BODY_BATCH):  # one batch of facts and bodies in memory at a time
-            batch = todo[start:start + BODY_BATCH]
-            ids = [doc["doc_id"] for doc in batch]
-            texts = source.bodies(ids)
-            facts_of: dict[str, list[dict]] = defaultdict(list)
-            for view in _fact_views(source, source.facts_of_documents(ids)).values():
-                facts_of[view["doc_id"]].append(view)
-            pages = [({**doc, "facts": facts_of[doc["doc_id"]]}, texts.get(doc["doc_id"]) or "", warehouse)
-                     for doc in batch]
-            yield from pool.map(render_document_page, pages)
+        rendering: Iterator[list[tuple[str, str]]] = iter(())
+        for start in range(0, len(todo), BODY_BATCH):
+            chunks = _page_chunks(source, todo[start:start + BODY_BATCH], warehouse)
+            previous, rendering = rendering, pool.map(render_page_chunk, chunks)
+            for pages in previous:
+                yield from pages
+        for pages in rendering:
+            yield from pages
 
 
 def render_site(con: duckdb.DuckDBPyConnection, *, warehouse: str, previous: Mapping[str, str] | None = None,

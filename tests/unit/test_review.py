@@ -9,6 +9,9 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
+import markupsafe
+
+from pipelines.review.fragments import escape
 from pipelines.review.marks import lay_out
 from pipelines.review.numbers import number, usd
 from pipelines.review.site import interval, read_manifest, render_site, write_site
@@ -54,12 +57,16 @@ def test_numbers_read_as_people_write_them():
     assert interval(59.7, 60.3, "exact") == "59.7 – 60.3"
 
 
-def rows(facts, claims=(), links=(), quarantine=()) -> duckdb.DuckDBPyConnection:
+def document(doc_id="d1", body=BODY, **fields):
+    row = {"doc_id": doc_id, "source_file": f"{doc_id}.md", "content_sha256": "0" * 64, "title": "稀土",
+           "author": None, "publisher": None, "url": "https://example.org/a", "published_at": datetime(2024, 11, 2),
+           "saved_at": None, "language": "zh-Hant", "body": body, "parse_warnings": None}
+    return {**row, **fields}
+
+
+def rows(facts, claims=(), links=(), quarantine=(), documents=None) -> duckdb.DuckDBPyConnection:
     """An in-memory database with the warehouse's tables the site reads, holding these rows."""
-    documents = pl.DataFrame([{"doc_id": "d1", "source_file": "a.md", "content_sha256": "0" * 64, "title": "稀土",
-                               "author": None,
-                               "publisher": None, "url": "https://example.org/a", "published_at": datetime(2024, 11, 2),
-                               "saved_at": None, "language": "zh-Hant", "body": BODY, "parse_warnings": None}])
+    documents = pl.DataFrame(documents or [document()])
     claim_schema = {"claim_id": pl.String, "subject": pl.String, "metric": pl.String, "aspect": pl.String,
                     "topic": pl.String, "unit": pl.String, "year": pl.Int32, "facts": pl.Int64, "documents": pl.Int64,
                     "languages": pl.Int64, "value_low": pl.Float64, "value_high": pl.Float64,
@@ -144,3 +151,37 @@ def test_the_claims_page_lists_claims_and_facts_up_to_a_cap(monkeypatch):
     site = pages(rows(facts, [claim("c-agree", "corroborated", 60.0), claim("c-clash", "conflict", 85.0)], links))
     assert re.findall(r'id="claim-([\w-]+)"', site["claims.html"]) == ["c-clash"]
     assert "followed by 1 more" in site["claims.html"] and "and 1 more facts" in site["claims.html"]
+
+
+def test_escape_writes_what_jinja_autoescape_writes():
+    for value in ("plain", "", "R&D <b>\"chips\"</b> 'n' >", "中國&台灣", 2024, 60.5):
+        assert escape(value) == str(markupsafe.escape(value))
+
+
+def test_markup_characters_in_text_and_about_fields_are_escaped_on_a_document_page():
+    body = 'AT&T said "<b>R&D</b>" rose 5% at O\'Neil.'
+    start = body.index("5%")
+    facts = [fact("a&1", start, start + 2, body=body, subject='AT&T "x"', subject_text="AT&T", subject_start=0,
+                  subject_end=4, metric_cue="<b>R&D</b>", metric_cue_start=body.index("<b>"),
+                  metric_cue_end=body.index("</b>") + 4, topic="<i>", sentence=body)]
+    links = [{"claim_id": "c<1>", "fact_id": "a&1", "doc_id": "d1", "interval_low": 5.0, "interval_high": 5.0}]
+    site = pages(rows(facts, [{**claim("c<1>", "conflict", 5.0), "subject": "<AT&T>"}], links,
+                      documents=[document(body=body, language='en"')]))
+    page = site["docs/d1.html"]
+    assert highlighted_facts(page) == [("a&1", "5%")]
+    assert "<b>" not in page and "<i>" not in page and "<AT&T>" not in page and 'en""' not in page
+    assert "&lt;b&gt;R&amp;D&lt;/b&gt;" in page and "O&#39;Neil" in page and "&lt;AT&amp;T&gt;" in page
+
+
+def test_pages_rendered_in_batches_and_worker_chunks_each_show_their_own_facts(monkeypatch):
+    import pipelines.review.site as site_module
+    monkeypatch.setattr(site_module, "BODY_BATCH", 3)
+    monkeypatch.setattr(site_module, "PAGE_CHUNK", 2)
+    documents = [document(f"d{n}", title=f"t{n}", published_at=datetime(2024, 1, n + 1)) for n in range(7)]
+    facts = [{**fact(f"f{n}-{k}", start, start + 3), "doc_id": f"d{n}"}
+             for n in range(7) if n % 3 != 1 for k, start in enumerate((7, 21))]
+    site = pages(rows(facts, documents=documents))
+    for n in range(7):
+        expected = [] if n % 3 == 1 else [(f"f{n}-0", "60%"), (f"f{n}-1", "85%")]
+        page = site[f"docs/d{n}.html"]
+        assert highlighted_facts(page) == expected and f"<h2>{len(expected)} facts</h2>" in page

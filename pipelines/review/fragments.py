@@ -1,0 +1,89 @@
+"""The two parts of a document page that repeat per fact: the body with its marks, and the
+fact cards. They are built here as escaped strings rather than in the template because a
+page has hundreds of marks and cards and Jinja's per-node cost made them most of the review
+site's time (about 1,100 template outputs per page, 100,000 pages). The template inserts
+them as ``Markup``; every piece of article or warehouse text goes through ``escape``, which
+writes exactly what Jinja's autoescape (markupsafe) writes, as a plain string: a
+``Markup`` object per value cost as much as the rest of the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from markupsafe import Markup
+
+from pipelines.review.marks import Segment
+
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
+_NEEDS_ESCAPE = frozenset("&<>'\"")
+
+
+def escape(value: object) -> str:
+    """``value`` as HTML text or attribute value (markupsafe's replacements)."""
+    text = str(value)
+    return text.translate(_HTML_ESCAPES) if not _NEEDS_ESCAPE.isdisjoint(text) else text
+
+
+def status_badge(name: str) -> str:
+    return f'<span class="status status-{escape(name)}">{escape(name)}</span>'
+
+
+def _segment(segment: Segment) -> str:
+    mark = segment.mark
+    if mark is None:
+        return escape(segment.text)
+    if mark.role == "fact":
+        fact = mark.fact
+        fact_id = escape(fact["fact_id"])
+        return (f'<mark class="fact kind-{escape(fact["quantity_kind"])}" id="fact-{fact_id}" '
+                f'data-fact-id="{fact_id}" data-facts="{fact_id}" title="{escape(fact["tooltip"])}" '
+                f'tabindex="0">{escape(segment.text)}</mark>')
+    roles = "".join(f" cue-{escape(role)}" for role in mark.role.split())
+    return (f'<span class="cue{roles}" data-facts="{escape(" ".join(mark.fact_ids))}" '
+            f'title="{escape(mark.role)} of {len(mark.fact_ids)} fact(s)">{escape(segment.text)}</span>')
+
+
+def body_html(segments: Iterable[Segment]) -> Markup:
+    """The body's text, each fact and evidence span marked (marks.lay_out)."""
+    return Markup("".join(_segment(segment) for segment in segments))
+
+
+def _evidence(fact: Mapping[str, object], lang: str) -> str:
+    subject, cue = fact["subject_text"], fact["metric_cue"]
+    if not (subject or cue):
+        return ""
+    words = " and ".join(f"“{escape(text)}”" for text in (subject, cue) if text)
+    return f'<span class="evidence" lang="{lang}">chosen by {words}</span>'
+
+
+def _card(fact: Mapping[str, object], lang: str) -> str:
+    fact_id, kind = escape(fact["fact_id"]), escape(fact["quantity_kind"])
+    value = f"{escape(fact['value_shown'])} {escape(fact['unit'])}"
+    if fact["usd_shown"]:
+        value += f" ≈ {escape(fact['usd_shown'])}"
+    about = f"{escape(fact['subject'] or 'no subject')} · {escape(fact['metric'] or 'no metric')}"
+    if fact["topic"]:
+        about += f" · {escape(fact['topic'])}"
+    if fact["year"]:
+        about += f" · {escape(fact['year'])}"
+    tags = f'<span class="tag">{escape(fact["category"])}</span>'
+    if fact["qualifier"] != "exact":
+        tags += f'<span class="tag">{escape(fact["qualifier"])}</span>'
+    tags += "".join(status_badge(claim["status"]) for claim in fact["claims"])
+    links = "".join(f'      <a class="claim-link" href="../claims.html#claim-{escape(claim["claim_id"])}">'
+                    f'{escape(claim["status"])} claim: {escape(claim["label"])} →</a>\n'
+                    for claim in fact["claims"] if claim["status"] != "single")
+    return (f'      <a class="fact-card kind-{kind}" href="#fact-{fact_id}" data-facts="{fact_id}">\n'
+            f'        <span class="fact-text" lang="{lang}">{escape(fact["text"])}</span>\n'
+            f'        <span class="value">{value}</span>\n'
+            f'        <span class="about">{about}</span>\n'
+            f'        <span class="tags">{tags}</span>\n'
+            f'{_evidence(fact, lang)}      </a>\n{links}')
+
+
+def fact_cards_html(facts: Iterable[Mapping[str, object]], language: str) -> Markup:
+    """One card per fact (value, what it is about, tags, the words that chose it), each followed
+    by links to the claims it shares with other documents."""
+    lang = escape(language)
+    return Markup("".join(_card(fact, lang) for fact in facts))
