@@ -9,7 +9,8 @@ the same shape and language, numbers changed, 3-10 KB each. Then the README's bu
 (`dagster asset materialize`, default executor) runs in a fresh process for: a full build,
 a run where nothing changed, one file changed, 1 % of the files changed and one file
 deleted. Printed per run: wall time, peak memory of the process tree (the CLI and every
-worker it starts, sampled from /proc), bytes written outside the warehouse (run storage
+worker it starts, sampled from /proc; resident and proportional, and which process held
+what at the full build's peak), bytes written outside the warehouse (run storage
 and the review site), and end-to-end MB/s next to the engine's own MB/s on the same text
 (one core, in this process): the ratio is what the pipeline costs beyond extraction.
 """
@@ -24,6 +25,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.extract.engine import extract_facts
@@ -85,19 +87,24 @@ def generate(folder: Path, count: int, seed: int = 7) -> int:
     return total
 
 
-def _rss(pid: int) -> int:
-    """Resident bytes of one process (0 once it is gone)."""
+def _memory(pid: int) -> tuple[int, int]:
+    """(resident, proportional) bytes of one process, (0, 0) once it is gone. Resident counts
+    pages shared with other processes (libraries, a fork server's preloaded modules) in each
+    of them; proportional (PSS) divides a shared page among its sharers, so PSS summed over a
+    tree is the memory the tree takes from the machine."""
+    values = {}
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("Rss", "Pss"):
+                values[key] = int(rest.split()[0]) * 1024
+    except (OSError, ValueError):
         pass
-    return 0
+    return values.get("Rss", 0), values.get("Pss", 0)
 
 
-def _descendants_rss(root: int) -> int:
-    """Resident bytes of every process below ``root`` (not ``root`` itself)."""
+def _descendants(root: int) -> list[int]:
+    """Every process below ``root`` (not ``root`` itself)."""
     children: dict[int, list[int]] = defaultdict(list)
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -106,19 +113,29 @@ def _descendants_rss(root: int) -> int:
                 children[int(stat.rsplit(")", 1)[1].split()[1])].append(int(entry.name))
             except OSError:
                 continue
-    total, todo = 0, list(children.get(root, ()))
+    found, todo = [], list(children.get(root, ()))
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, ()))
-        total += _rss(pid)
-    return total
+        found.append(pid)
+    return found
+
+
+def _command(pid: int) -> str:
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    words = [w.decode(errors="replace") for w in words if w]
+    return " ".join([Path(words[0]).name, *words[1:]])[:70] if words else "?"
 
 
 class PeakMemory:
-    """Samples the process tree under this process every 0.2 s."""
+    """Samples the process tree under this process every 0.2 s: the peak of its summed resident
+    memory (with each process's share at that moment) and of its summed PSS."""
 
     def __enter__(self):
-        self.peak, self._stop = 0, threading.Event()
+        self.peak, self.peak_pss, self.at_peak, self._stop = 0, 0, [], threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
         return self
@@ -126,7 +143,12 @@ class PeakMemory:
     def _sample(self):
         me = os.getpid()
         while not self._stop.wait(0.2):
-            self.peak = max(self.peak, _descendants_rss(me))
+            sizes = {pid: _memory(pid) for pid in _descendants(me)}
+            rss, pss = sum(r for r, _ in sizes.values()), sum(p for _, p in sizes.values())
+            self.peak_pss = max(self.peak_pss, pss)
+            if rss > self.peak:
+                self.peak = rss
+                self.at_peak = sorted(((r, p, _command(pid)) for pid, (r, p) in sizes.items()), reverse=True)
 
     def __exit__(self, *exc):
         self._stop.set()
@@ -151,7 +173,16 @@ def engine_mb_per_s(folder: Path, sample: int = 2000) -> float:
     return size / 1e6 / (time.perf_counter() - started)
 
 
-def run_build(checkout: Path, folder: Path, db: Path, workers: int) -> tuple[float, int, int]:
+@dataclass(frozen=True)
+class Build:
+    seconds: float
+    peak: int  # resident bytes of the process tree
+    peak_pss: int
+    at_peak: list[tuple[int, int, str]]  # (resident, PSS, command) of each process at the resident peak
+    written: int  # bytes written outside the warehouse
+
+
+def run_build(checkout: Path, folder: Path, db: Path, workers: int) -> Build:
     # run storage (step outputs, logs), the staged Parquet files, the review site
     outside = [checkout / ".dagster_home", db.parent / ".staging", db.parent / "review"]
     since = time.time()
@@ -164,30 +195,34 @@ def run_build(checkout: Path, folder: Path, db: Path, workers: int) -> tuple[flo
         seconds = time.perf_counter() - started
     if run.returncode != 0:
         raise RuntimeError(f"the build failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
-    return seconds, memory.peak, _bytes_written_since(outside, since)
+    return Build(seconds, memory.peak, memory.peak_pss, memory.at_peak, _bytes_written_since(outside, since))
 
 
-def measure(count: int, tmp: Path, workers: int) -> list[tuple[str, float, int, int]]:
+def measure(count: int, tmp: Path, workers: int) -> list[tuple[str, Build]]:
     folder, db = tmp / f"corpus_{count}", tmp / f"w_{count}" / "warehouse.duckdb"
     checkout = sandbox(tmp / f"checkout_{count}")
     total = generate(folder, count)
     files = sorted(folder.iterdir())
-    results = [("full build", *run_build(checkout, folder, db, workers)),
-               ("nothing changed", *run_build(checkout, folder, db, workers))]
+    results = [("full build", run_build(checkout, folder, db, workers)),
+               ("nothing changed", run_build(checkout, folder, db, workers))]
     files[0].write_bytes(files[0].read_bytes() + "\n\n出口额同比增长12%。\n".encode())
-    results.append(("one file changed", *run_build(checkout, folder, db, workers)))
+    results.append(("one file changed", run_build(checkout, folder, db, workers)))
     for path in files[1 : 1 + max(1, count // 100)]:
         path.write_bytes(path.read_bytes() + "\n\nSales rose 15% in 2025.\n".encode())
-    results.append(("1 % changed", *run_build(checkout, folder, db, workers)))
+    results.append(("1 % changed", run_build(checkout, folder, db, workers)))
     files[-1].unlink()
-    results.append(("one file deleted", *run_build(checkout, folder, db, workers)))
+    results.append(("one file deleted", run_build(checkout, folder, db, workers)))
     engine = engine_mb_per_s(folder)
     print(f"\n{count:,} documents, {total / 1e6:.1f} MB; engine alone {engine:.2f} MB/s on one core; "
-          f"full build end to end {total / 1e6 / results[0][1]:.2f} MB/s")
-    print(f"| run | wall s | peak MB (tree) | MB written outside the warehouse |")
-    print("|---|---|---|---|")
-    for label, seconds, peak, written in results:
-        print(f"| {label} | {seconds:.1f} | {peak / 1e6:,.0f} | {written / 1e6:,.1f} |")
+          f"full build end to end {total / 1e6 / results[0][1].seconds:.2f} MB/s")
+    print("| run | wall s | peak MB (tree, resident) | peak MB (tree, PSS) | MB written outside the warehouse |")
+    print("|---|---|---|---|---|")
+    for label, build in results:
+        print(f"| {label} | {build.seconds:.1f} | {build.peak / 1e6:,.0f} | {build.peak_pss / 1e6:,.0f} "
+              f"| {build.written / 1e6:,.1f} |")
+    print("At the full build's resident peak (resident MB / PSS MB, command):")
+    for rss, pss, command in results[0][1].at_peak[:8]:
+        print(f"  {rss / 1e6:7,.0f} {pss / 1e6:7,.0f}  {command}")
     return results
 
 
