@@ -14,7 +14,7 @@ from pipelines.resources import Processing, WarehouseFile
 from pipelines.review.site import read_manifest, render_site, renderer_fingerprint, write_site
 from pipelines.version import pipeline_version
 from pipelines.warehouse.publish import published_target
-from pipelines.warehouse.published import WarehouseUnavailable, open_published
+from pipelines.warehouse.published import WarehouseUnavailable, open_published, smaller_memory_limit
 from pipelines.warehouse.state import PublishedFile
 
 
@@ -43,7 +43,8 @@ def review_site(context: dg.AssetExecutionContext, warehouse_file: WarehouseFile
                                               "renderer": renderer_fingerprint(), "folder": str(folder),
                                               "document_pages_rendered": 0, "files_rewritten": 0, "pages_removed": 0})
     try:
-        with open_published(path, warehouse_file.lock_wait_seconds, warehouse_file.memory_limit) as con:
+        with open_published(path, warehouse_file.lock_wait_seconds,
+                            smaller_memory_limit(warehouse_file.memory_limit)) as con:
             if con is None:
                 raise run_failure(context, f"no published warehouse at {path}: materialize the warehouse tables first")
             source = PublishedFile.on_disk(published_target(path))  # the file this connection reads

@@ -1,8 +1,9 @@
 """What the review site reads from the published warehouse, each query as small as its page
 needs: the work is DuckDB's, so a site over 100,000 documents never holds every fact in
-Python. A document page's signature (DuckDB's hash of its row, and the XOR of its facts' row
-hashes with the claims they state: order-free, and no fact repeats) is computed here too, so
-unchanged pages are found without reading their facts. A DuckDB upgrade that changes ``hash``
+Python. A document page's signature (DuckDB's hash of its row, the XOR of its facts' row
+hashes and the XOR of the hashes of its facts' claim links with their status: order-free,
+and no fact or link repeats) is computed here too, so unchanged pages are found without
+reading their facts; two grouped scans, no join of every fact with its claims. A DuckDB upgrade that changes ``hash``
 renders every page once.
 """
 
@@ -21,18 +22,16 @@ CLAIM_ORDER = (f"{STATUS_RANK}, documents DESC, facts DESC, subject, metric, asp
                "topic NULLS FIRST, year NULLS FIRST, claim_id")
 
 _DOCUMENTS = f"""
-WITH stated AS (
-    SELECT cf.fact_id, string_agg(cf.claim_id || ':' || c.status, ',' ORDER BY cf.claim_id) AS claims
-    FROM claim_facts cf JOIN claims c USING (claim_id) GROUP BY cf.fact_id),
-per_doc AS (
-    SELECT f.doc_id, count(*) AS fact_count, bit_xor(hash(f, s.claims)) AS facts_hash
-    FROM numeric_facts f LEFT JOIN stated s USING (fact_id) GROUP BY f.doc_id),
-shared AS (
-    SELECT cf.doc_id, count(DISTINCT cf.fact_id) AS shared
-    FROM claim_facts cf JOIN claims c USING (claim_id) WHERE c.status <> 'single' GROUP BY cf.doc_id)
-SELECT d.*, coalesce(p.fact_count, 0) AS fact_count, coalesce(sh.shared, 0) AS facts_in_shared_claims,
-       hash(d)::VARCHAR || ':' || coalesce(p.fact_count, 0) || ':' || coalesce(p.facts_hash, 0)::VARCHAR AS signature
-FROM (SELECT {DOCUMENT_COLUMNS} FROM documents) d LEFT JOIN per_doc p USING (doc_id) LEFT JOIN shared sh USING (doc_id)
+WITH per_doc AS (
+    SELECT doc_id, count(*) AS fact_count, bit_xor(hash(f)) AS facts_hash FROM numeric_facts f GROUP BY doc_id),
+links AS (
+    SELECT cf.doc_id, bit_xor(hash(cf.fact_id, cf.claim_id, c.status)) AS claims_hash,
+           count(DISTINCT cf.fact_id) FILTER (WHERE c.status <> 'single') AS shared
+    FROM claim_facts cf JOIN claims c USING (claim_id) GROUP BY cf.doc_id)
+SELECT d.*, coalesce(p.fact_count, 0) AS fact_count, coalesce(l.shared, 0) AS facts_in_shared_claims,
+       hash(d)::VARCHAR || ':' || coalesce(p.fact_count, 0) || ':' || coalesce(p.facts_hash, 0)::VARCHAR || ':'
+           || coalesce(l.claims_hash, 0)::VARCHAR AS signature
+FROM (SELECT {DOCUMENT_COLUMNS} FROM documents) d LEFT JOIN per_doc p USING (doc_id) LEFT JOIN links l USING (doc_id)
 """
 
 

@@ -21,10 +21,11 @@ import hashlib
 import json
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import jinja2
@@ -46,19 +47,30 @@ DOCUMENTS_PER_INDEX_PAGE = 1000
 BODY_BATCH = 2000  # document pages read per batch of bodies and facts
 PAGE_CHUNK = 100  # document pages a worker renders per task
 MANIFEST = ".pages.json"
+T = TypeVar("T")
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                           undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 @dataclass
 class Site:
-    """The files to write: ``pages`` now, ``document_pages`` as they are rendered; ``keys`` is
-    every document page's key (the manifest), rendered or kept."""
+    """The files to write: ``pages`` now, the document pages as they are rendered (their text,
+    or written by the workers that render them); ``keys`` is every document page's key (the
+    manifest), rendered or kept."""
 
     pages: dict[str, str]
-    document_pages: Iterator[tuple[str, str]]
+    render_documents: Callable[[Callable[[PageChunk], list]], Iterator]  # runs a chunk's work over the pages to do
     keys: dict[str, str] = field(default_factory=dict)
     totals: dict[str, object] = field(default_factory=dict)  # documents, facts, quarantined, claims by status
+
+    def document_pages(self) -> Iterator[tuple[str, str]]:
+        """(path, HTML) of each document page to render."""
+        return self.render_documents(render_page_chunk)
+
+    def write_document_pages(self, folder: Path) -> Iterator[tuple[str, bool]]:
+        """(path, whether its bytes changed) of each document page to render, written under
+        ``folder`` by the worker that renders it: a page's text never travels back."""
+        return self.render_documents(functools.partial(write_page_chunk, folder=folder))
 
 
 @dataclass(frozen=True)
@@ -227,6 +239,11 @@ def render_page_chunk(chunk: PageChunk) -> list[tuple[str, str]]:
                                   chunk.warehouse)) for doc in chunk.documents]
 
 
+def write_page_chunk(chunk: PageChunk, folder: Path) -> list[tuple[str, bool]]:
+    """(path, whether its bytes changed) of each document page of a chunk, written under ``folder``."""
+    return [(name, _write_if_changed(folder / name, html)) for name, html in render_page_chunk(chunk)]
+
+
 def _page_chunks(source: WarehouseRows, batch: list[dict], warehouse: str) -> list[PageChunk]:
     """A batch of documents' rows, read in three queries (each scans a table, so batches are
     large), cut into chunks of PAGE_CHUNK documents for the workers."""
@@ -249,19 +266,19 @@ def _split(frame: pl.DataFrame, count: int) -> list[pl.DataFrame]:
     return [parts.get((n,), empty) for n in range(count)]
 
 
-def _document_pages(source: WarehouseRows, todo: list[dict], warehouse: str, workers: int
-                    ) -> Iterator[tuple[str, str]]:
-    """The pages of ``todo``, a batch of rows in memory at a time; the next batch is read while
-    the workers render this one."""
+def _document_pages(source: WarehouseRows, todo: list[dict], warehouse: str, workers: int,
+                    work: Callable[[PageChunk], list[T]]) -> Iterator[T]:
+    """``work``'s results over the pages of ``todo``, a batch of rows in memory at a time; the
+    next batch is read while the workers do this one."""
     with worker_pool(workers, len(todo)) as pool:
-        rendering: Iterator[list[tuple[str, str]]] = iter(())
+        doing: Iterator[list[T]] = iter(())
         for start in range(0, len(todo), BODY_BATCH):
             chunks = _page_chunks(source, todo[start:start + BODY_BATCH], warehouse)
-            previous, rendering = rendering, pool.map(render_page_chunk, chunks)
-            for pages in previous:
-                yield from pages
-        for pages in rendering:
-            yield from pages
+            previous, doing = doing, pool.map(work, chunks)
+            for results in previous:
+                yield from results
+        for results in doing:
+            yield from results
 
 
 def render_site(con: duckdb.DuckDBPyConnection, *, warehouse: str, previous: Mapping[str, str] | None = None,
@@ -298,7 +315,7 @@ def render_site(con: duckdb.DuckDBPyConnection, *, warehouse: str, previous: Map
     keys = page_keys(documents, warehouse)
     todo = [doc for doc in ordered if (previous or {}).get(doc["page"]) != keys[doc["page"]]]
     return Site(pages=pages, keys=keys, totals=totals,
-                document_pages=_document_pages(source, todo, warehouse, workers))
+                render_documents=functools.partial(_document_pages, source, todo, warehouse, workers))
 
 
 def _write_if_changed(path: Path, text: str) -> bool:
@@ -316,9 +333,9 @@ def write_site(site: Site, folder: Path) -> SiteWrite:
     """Write the pages that changed and the manifest; remove pages no longer in the site."""
     written = sum(_write_if_changed(folder / name, text) for name, text in site.pages.items())
     rendered = 0
-    for name, text in site.document_pages:
+    for _name, changed in site.write_document_pages(folder):
         rendered += 1
-        written += _write_if_changed(folder / name, text)
+        written += changed
     _write_if_changed(folder / MANIFEST, json.dumps(site.keys, sort_keys=True, indent=0))
     removed = 0
     for stale in sorted([*(folder / "docs").glob("*.html"), *folder.glob("index-*.html")]):

@@ -12,7 +12,7 @@ from pipelines.hops import extract_hop, parse_hop, raw_hop
 from pipelines.schema.frames import frame_from_rows
 from pipelines.schema.tables import Quarantine
 from pipelines.warehouse.publish import PublishError, dropped_share_error, publish_warehouse
-from pipelines.warehouse.published import WarehouseUnavailable, read_published
+from pipelines.warehouse.published import WarehouseUnavailable, read_published, smaller_memory_limit
 from tests.conftest import SEEDS
 
 
@@ -183,3 +183,9 @@ def test_reference_tables_are_written_whole_every_time(tmp_path, frames):
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.sql("SELECT count(*) FROM fx_rates").fetchall() == [(3,)]  # replaced, not appended
         assert con.sql("SELECT count(*) FROM entities").fetchall() == [(reference["entities"].height,)]
+
+
+def test_a_reading_connection_uses_the_smaller_of_the_run_s_memory_limit_and_its_cap():
+    assert smaller_memory_limit("1GB") == "256MB" and smaller_memory_limit("2 GiB") == "256MB"
+    assert smaller_memory_limit("100MB") == "100MB" and smaller_memory_limit("200mb", cap="0.25GB") == "200mb"
+    assert smaller_memory_limit("80%") == "80%"  # a form not compared here is kept as the user wrote it

@@ -89,7 +89,7 @@ def rows(facts, claims=(), links=(), quarantine=(), documents=None) -> duckdb.Du
 def pages(rows_, **options) -> dict[str, str]:
     """Every file of the site, document pages rendered."""
     site = render_site(rows_, warehouse="w.duckdb", **options)
-    return {**site.pages, **dict(site.document_pages)}
+    return {**site.pages, **dict(site.document_pages())}
 
 
 def claim(claim_id, status, value):
