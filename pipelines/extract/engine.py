@@ -46,8 +46,6 @@ _ASCII_WORD_CHAR = re.compile(r"[A-Za-z0-9]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _WIDE = re.compile(r"[\uff01-\uff5e\u3000\u00a0\u2212]")  # what normalize_width folds
 _HAN_CHARS = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f"  # ideographs and CJK punctuation
-_HAN = re.compile(f"[{_HAN_CHARS}]")
-_INNER_SPACE = re.compile(r"[ \t]+")
 _MARKS = ("Mn", "Me")  # combining marks: they draw on the character before them
 
 
@@ -76,7 +74,9 @@ _INVISIBLE = re.compile(
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]+"
 )
-_SPACE_BY_HAN = re.compile(f"[{_HAN_CHARS}][ \t]|[ \t][{_HAN_CHARS}]")
+# A whole run of spaces between two characters, one of them Chinese (the run is whole: it
+# starts after and ends before a character that is not a space).
+_LAYOUT_SPACE = re.compile(f"(?<=[{_HAN_CHARS}])[ \t]+(?=[^ \t])|(?<=[^ \t])[ \t]+(?=[{_HAN_CHARS}])")
 # Each fact stores its sentence for a reader to check it against. A sentence can run for
 # pages (a 54 KB customs table without a full stop): past this length a fact keeps a
 # window of its sentence around its own span instead, so that no fact carries, and no
@@ -168,14 +168,7 @@ def compact(text: str, unusual: bool = True) -> tuple[str, list[int] | None]:
     index = None
     if unusual and _INVISIBLE.search(folded):
         folded, index = _without(folded, [m.span() for m in _INVISIBLE.finditer(folded)], index)
-    if _SPACE_BY_HAN.search(folded):
-        layout = []
-        for match in _INNER_SPACE.finditer(folded):
-            before = folded[match.start() - 1] if match.start() else ""
-            after = folded[match.end()] if match.end() < len(folded) else ""
-            if before and after and (_HAN.match(before) or _HAN.match(after)):
-                layout.append(match.span())
-        folded, index = _without(folded, layout, index)
+    folded, index = _without(folded, [match.span() for match in _LAYOUT_SPACE.finditer(folded)], index)
     return folded, index
 
 
