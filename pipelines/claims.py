@@ -66,8 +66,10 @@ def memberships(facts: pl.DataFrame) -> pl.DataFrame:
     alone = (undated.join(years.select(KEY).unique(), on=list(KEY), how="anti", nulls_equal=True)
              .with_columns(pl.lit(None, dtype=pl.Int32).alias("claim_year")))
     members = pl.concat([dated, joins_dated, alone.select(dated.columns)], how="vertical_relaxed")
-    ids = [_claim_id(key) for key in members.select(*KEY, "claim_year").iter_rows()]
-    return members.with_columns(pl.Series("claim_id", ids, dtype=pl.String))
+    # One digest per claim, not per member: millions of members state thousands of claims.
+    keys = members.select(*KEY, "claim_year").unique()
+    ids = keys.with_columns(pl.Series("claim_id", [_claim_id(key) for key in keys.iter_rows()], dtype=pl.String))
+    return members.join(ids, on=[*KEY, "claim_year"], how="left", nulls_equal=True, maintain_order="left")
 
 
 def _statuses(members: pl.DataFrame) -> pl.DataFrame:
