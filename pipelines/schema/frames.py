@@ -22,10 +22,11 @@ def polars_schema(model: type[pa.DataFrameModel]) -> dict[str, pl.DataType]:
 
 
 def frame_from_rows(model: type[pa.DataFrameModel], rows: Iterable[Mapping[str, object]]) -> pl.DataFrame:
-    """A frame with exactly the model's columns, in its order; missing keys become null."""
+    """A frame with exactly the model's columns, in its order; missing keys become null and
+    keys the model does not have are left out."""
     schema = polars_schema(model)
-    rows = [{name: row.get(name) for name in schema} for row in rows]
-    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+    rows = rows if isinstance(rows, list) else list(rows)
+    return pl.from_dicts(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
 
 
 def _integer_check(dtype: pl.DataType) -> Callable[[object], str | None]:
