@@ -3,8 +3,8 @@ needs: the work is DuckDB's, so a site over 100,000 documents never holds every 
 Python. A document page's signature (DuckDB's hash of its row, the XOR of its facts' row
 hashes and the XOR of the hashes of its facts' claim links with their status: order-free,
 and no fact or link repeats) is computed here too, so unchanged pages are found without
-reading their facts; two grouped scans, no join of every fact with its claims. A DuckDB upgrade that changes ``hash``
-renders every page once.
+reading their facts; two grouped scans, no join of every fact with its claims. A DuckDB
+upgrade that changes ``hash`` renders every page once.
 """
 
 from __future__ import annotations
@@ -105,4 +105,5 @@ class WarehouseRows:
                            [doc_ids])
 
     def bodies(self, doc_ids: list[str]) -> pl.DataFrame:
-        return self._frame("SELECT doc_id, body FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids])
+        return self._frame("SELECT doc_id, body FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                           [doc_ids])

@@ -50,6 +50,7 @@ def smaller_memory_limit(limit: str, cap: str = READER_MEMORY_LIMIT) -> str:
     limit_bytes, cap_bytes = _size_bytes(limit), _size_bytes(cap)
     return cap if limit_bytes is not None and cap_bytes is not None and cap_bytes < limit_bytes else limit
 
+
 # DuckDB: 'Could not set lock on file "...": Conflicting lock is held in /usr/bin/python3 (PID 42) by user x.'
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 # What DuckDB raises when the published tables are of another schema (an older release).
