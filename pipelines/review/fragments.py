@@ -26,6 +26,7 @@ def escape(value: object) -> str:
 
 
 def status_badge(name: str) -> str:
+    """A claim's status as a badge (the cards here, the claims page through the templates)."""
     return f'<span class="status status-{escape(name)}">{escape(name)}</span>'
 
 

@@ -94,15 +94,16 @@ class WarehouseRows:
 
     def claims_of_facts(self, fact_ids: list[str]) -> pl.DataFrame:
         """(fact_id, and what a page shows of the claim) for every claim some facts state."""
-        return self._frame(f"""SELECT cf.fact_id, {CLAIM_SHOWN} FROM claim_facts cf JOIN claims c USING (claim_id)
-                               WHERE cf.fact_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY cf.fact_id, c.claim_id""",
-                           [fact_ids])
+        return self._claims_stated("fact_id", fact_ids)
 
     def claims_of_documents(self, doc_ids: list[str]) -> pl.DataFrame:
         """(fact_id, and what a page shows of the claim) for every claim the documents' facts state."""
+        return self._claims_stated("doc_id", doc_ids)
+
+    def _claims_stated(self, key: str, ids: list[str]) -> pl.DataFrame:
         return self._frame(f"""SELECT cf.fact_id, {CLAIM_SHOWN} FROM claim_facts cf JOIN claims c USING (claim_id)
-                               WHERE cf.doc_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY cf.fact_id, c.claim_id""",
-                           [doc_ids])
+                               WHERE cf.{key} IN (SELECT unnest(?::VARCHAR[])) ORDER BY cf.fact_id, c.claim_id""",
+                           [ids])
 
     def bodies(self, doc_ids: list[str]) -> pl.DataFrame:
         return self._frame("SELECT doc_id, body FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",

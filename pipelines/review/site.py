@@ -10,7 +10,7 @@ Incremental: a document page has a key (a digest of everything it shows and of t
 renderer's own files), kept in the folder's manifest; a page whose key did not change is not
 rendered again, and facts and bodies are read, in batches, only for the pages that are. So a run
 that changed nothing costs the index and claims pages, not one page per document, and
-memory holds one batch of bodies. The index is paged and the claims page lists the claims
+memory holds two batches of bodies (the one being rendered, the next being read). The index is paged and the claims page lists the claims
 that matter most first, up to a cap (the rest are in the ``claims`` table and views).
 """
 
@@ -30,10 +30,11 @@ from typing import TypeVar
 import duckdb
 import jinja2
 import polars as pl
+from markupsafe import Markup
 
 from pipelines.parallel import worker_pool
 from pipelines.review import charts
-from pipelines.review.fragments import body_html, fact_cards_html
+from pipelines.review.fragments import body_html, fact_cards_html, status_badge
 from pipelines.review.marks import lay_out
 from pipelines.review.numbers import number, usd
 from pipelines.review.queries import WarehouseRows
@@ -51,6 +52,7 @@ T = TypeVar("T")
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                           undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_ENV.globals["status"] = lambda name: Markup(status_badge(name))  # one badge for the templates and the cards
 
 @dataclass
 class Site:

@@ -77,7 +77,7 @@ def _alarm(signum, frame):
     raise _TooSlow
 
 
-# Quadratic work measures about 4x per doubling every time; noise rarely survives three re-measurements.
+# Quadratic work measures about 4x per doubling every time; noise rarely survives five re-measurements.
 RETRIES = 5
 RETRY_PAUSE = 0.3  # seconds; a busy spell of the shared machine lasts seconds, so let it pass
 

@@ -7,9 +7,8 @@ import re
 from datetime import datetime
 
 import duckdb
-import polars as pl
-
 import markupsafe
+import polars as pl
 
 from pipelines.review.fragments import escape
 from pipelines.review.marks import lay_out
