@@ -16,6 +16,8 @@ import polars as pl
 
 from pipelines.checks import frame_table, latest_metadata, run_failure, schema_metadata
 from pipelines.hops import process_files, publishable, unchanged_files
+from pipelines.memory import return_free_heap
+from pipelines.parallel import stop_fork_server
 from pipelines.resources import Processing, SeedFolder, WarehouseFile
 from pipelines.schema.ddl import table_metadata
 from pipelines.staged import StagedRows, remove_stale_runs
@@ -124,6 +126,10 @@ def publish_tables(
     known_entities: pl.DataFrame,
     annual_fx_rates: pl.DataFrame,
 ):
+    # The run's peak is this step (DuckDB's memory and the claims): what the shard steps left
+    # behind, an idle fork server and freed heap, goes first.
+    stop_fork_server()
+    return_free_heap()
     documents, facts, quarantine = publishable(parsed_documents, extracted_facts, parse_rejects, extract_rejects)
     root, path, carry = seed_folder.root(), warehouse_file.file(), unchanged_files(raw_seed_files)
     try:

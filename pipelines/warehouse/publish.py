@@ -257,7 +257,7 @@ def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataF
     return {row[0] for row in found}
 
 
-CLAIM_FACTS_PER_PART = 200_000  # facts whose claims are made at once: what bounds the claims' memory
+CLAIM_FACTS_PER_PART = 100_000  # facts whose claims are made at once: what bounds the claims' memory
 
 
 def claim_parts(con: duckdb.DuckDBPyConnection, only_groups: bool = False
