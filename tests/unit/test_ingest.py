@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from pipelines.ingest.body import clean_body
+from pipelines.ingest.body import clean_body, load_page_chrome
 from pipelines.ingest.decode import decode_bytes
 from pipelines.ingest.errors import RejectedFile
 from pipelines.ingest.language import detect_language
@@ -102,6 +102,22 @@ def test_clean_body_removes_markdown_but_keeps_link_text():
     body, metrics = clean_body("看[这篇报道](https://x.com/a?b=1)和![图](https://img/1.png) www.example.com/x 原文\n\n\n\n**粗体**")
     assert body == "看这篇报道和  原文\n\n粗体"
     assert metrics == {}
+
+
+def test_page_chrome_counters_and_lines_are_taken_out_in_both_scripts():
+    page = ("关注者\n**1,024**\n被瀏覽\n2,048\n关注\n35 人赞同了该回答\n出口增长12%。\n贊同 7 分享\n"
+            "编辑于 2024-05-01 10:00\n#芯片\n---\n12 條評論")
+    body, metrics = clean_body(page)
+    assert body == "出口增长12%。"
+    assert metrics == {"followers_count": 1024, "views_count": 2048, "upvotes_count": 42, "comments_count": 12}
+
+
+def test_every_page_chrome_cue_is_a_word_of_its_pattern():
+    # A pattern runs only on text holding one of its cues: a cue it does not contain would
+    # let a page's counter through into the body.
+    for metric in load_page_chrome().metrics:
+        assert metric.cues, metric.name
+        assert all(cue in metric.pattern.pattern for cue in metric.cues), metric.name
 
 
 @pytest.mark.parametrize(
