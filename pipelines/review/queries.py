@@ -16,6 +16,12 @@ from pipelines.warehouse.published import query_frame
 
 DOCUMENT_COLUMNS = ("doc_id, source_file, content_sha256, title, author, publisher, url, published_at, saved_at, "
                     "language, parse_warnings")
+# What a document page shows of a fact (the marks, the cards, the tooltips): a page's facts
+# are read, handed to a worker and made into views 100,000 pages at a time, and the other
+# columns (the sentence above all) were half the bytes.
+FACT_SHOWN = ("fact_id, doc_id, start_char, end_char, text, quantity_kind, value, value_high, unit, value_usd, "
+              "value_high_usd, qualifier, category, subject, metric, topic, year, subject_text, subject_start, "
+              "subject_end, metric_cue, metric_cue_start, metric_cue_end")
 CLAIM_SHOWN = "c.claim_id, c.status, c.subject, c.metric, c.aspect, c.topic, c.year"  # what claim_label needs
 STATUS_RANK = "CASE status WHEN 'conflict' THEN 0 WHEN 'corroborated' THEN 1 ELSE 2 END"
 CLAIM_ORDER = (f"{STATUS_RANK}, documents DESC, facts DESC, subject, metric, aspect NULLS FIRST, "
@@ -86,8 +92,9 @@ class WarehouseRows:
         return self._frame("SELECT source_file, stage, reason, detected_at FROM quarantine ORDER BY source_file")
 
     def facts_of_documents(self, doc_ids: list[str]) -> pl.DataFrame:
-        return self._frame("SELECT * FROM numeric_facts WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY doc_id, start_char",
-                           [doc_ids])
+        """What a document page shows of its facts (``FACT_SHOWN``), by document and position."""
+        return self._frame(f"SELECT {FACT_SHOWN} FROM numeric_facts WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) "
+                           "ORDER BY doc_id, start_char", [doc_ids])
 
     def facts(self, fact_ids: list[str]) -> pl.DataFrame:
         return self._frame("SELECT * FROM numeric_facts WHERE fact_id IN (SELECT unnest(?::VARCHAR[]))", [fact_ids])
