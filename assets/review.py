@@ -10,6 +10,7 @@ import dagster as dg
 
 from assets.warehouse import WAREHOUSE_POOL
 from pipelines.checks import latest_metadata, run_failure
+from pipelines.memory import return_free_heap
 from pipelines.resources import Processing, WarehouseFile
 from pipelines.review.site import read_manifest, render_site, renderer_fingerprint, write_site
 from pipelines.version import pipeline_version
@@ -42,6 +43,7 @@ def review_site(context: dg.AssetExecutionContext, warehouse_file: WarehouseFile
         return dg.MaterializeResult(metadata={**_site_links(folder), **kept, **source.metadata(),
                                               "renderer": renderer_fingerprint(), "folder": str(folder),
                                               "document_pages_rendered": 0, "files_rewritten": 0, "pages_removed": 0})
+    return_free_heap()  # what the publish freed, before this step's own peak (a batch of pages and the workers)
     try:
         with open_published(path, warehouse_file.lock_wait_seconds,
                             smaller_memory_limit(warehouse_file.memory_limit)) as con:

