@@ -7,9 +7,11 @@ Screenshots go to tests/artifacts/ (not committed).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -36,7 +38,14 @@ def _has_chinese_font() -> bool:
 
 
 def chromium() -> str:
-    """The Chromium binary, installed from Debian's packages when missing."""
+    """The Chromium binary, installed from Debian's packages when missing. Test processes
+    running side by side (pytest-xdist) take turns: apt-get allows one install at a time."""
+    with open(Path(tempfile.gettempdir()) / "chipfacts-chromium-install.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _chromium()
+
+
+def _chromium() -> str:
     found = shutil.which("chromium")
     if found and (_has_chinese_font() or os.geteuid() != 0):
         return found

@@ -31,7 +31,18 @@ def _one_long_line(chars: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     return documents, facts
 
 
-def _best(action, repeat: int = 3) -> float:
+SIZES = (250_000, 500_000, 1_000_000, 2_000_000)
+# Over 8 times the text, linear time grows 8 times and quadratic 64: allowing 16 tells them
+# apart and leaves room for a busy spell of the shared machine, which a bar per doubling did
+# not (a 10 ms step measured x2.6 in CI).
+MAX_GROWTH = 16
+
+
+def _grows_linearly(times: list[float], floor: float) -> bool:
+    return max(times[-1], floor) / max(times[0], floor) <= MAX_GROWTH
+
+
+def _best(action, repeat: int = 5) -> float:
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
@@ -42,17 +53,16 @@ def _best(action, repeat: int = 3) -> float:
 
 def test_frame_span_check_is_linear():
     times = []
-    for chars in (250_000, 500_000, 1_000_000, 2_000_000):
+    for chars in SIZES:
         documents, facts = _one_long_line(chars)
         assert span_mismatches(documents, facts).is_empty()
         times.append(_best(lambda d=documents, f=facts: span_mismatches(d, f)))
-    ratios = [max(b, 0.002) / max(a, 0.002) for a, b in zip(times, times[1:])]
-    assert max(ratios) <= 2.5, (times, ratios)
+    assert _grows_linearly(times, floor=0.002), times
 
 
 def test_warehouse_span_check_is_linear():
     times = []
-    for chars in (250_000, 500_000, 1_000_000, 2_000_000):
+    for chars in SIZES:
         documents, facts = _one_long_line(chars)
         con = duckdb.connect()
         con.execute("CREATE TABLE documents (doc_id VARCHAR, body VARCHAR)")
@@ -63,8 +73,7 @@ def test_warehouse_span_check_is_linear():
         con.execute("INSERT INTO documents SELECT * FROM d; INSERT INTO numeric_facts SELECT * FROM f")
         assert warehouse_span_mismatches(con).is_empty()
         times.append(_best(lambda c=con: warehouse_span_mismatches(c)))
-    ratios = [max(b, 0.005) / max(a, 0.005) for a, b in zip(times, times[1:])]
-    assert max(ratios) <= 2.5, (times, ratios)
+    assert _grows_linearly(times, floor=0.005), times
 
 
 def test_warehouse_span_check_on_the_schema_finds_a_shifted_span():
