@@ -1,7 +1,7 @@
-"""The parser is linear in its input: doubling an adversarial input at most ~doubles the time.
+"""The parser is linear in its input: eight times the input at most ~eight times the time.
 
 Each unit is repeated to 20 K, 40 K, 80 K and 160 K characters, inside the shapes where it
-can hurt (a body line, a header line, an editor line, front matter); growth ratios are
+can hurt (a body line, a header line, an editor line, front matter); growth over the whole range is
 asserted, not absolute times, so a slow or busy machine does not fail the test.
 """
 
@@ -15,7 +15,10 @@ from pipelines.ingest.errors import RejectedFile
 from pipelines.ingest.records import parse_document
 
 SIZES = (20_000, 40_000, 80_000, 160_000)
-MAX_RATIO = 2.5
+# Over the 8x range of SIZES linear time grows 8x and quadratic 64x: a bar of 16x tells them
+# apart with room for a busy spell of the shared machine, which a bar of 2.5x per doubling did
+# not (an 8 ms -> 22 ms step failed in CI).
+MAX_GROWTH = 16
 
 
 def _run(unit: str, n: int) -> str:
@@ -52,11 +55,8 @@ def test_parse_time_grows_linearly(shape, unit):
     inputs = [SHAPES[shape](_run(unit, n)).encode() for n in SIZES]
     times = [_best_time(data) for data in inputs]
     floor = 0.005  # below this, timer noise dominates: treat as the floor
-    ratios = []
-    for i in range(len(SIZES) - 1):
-        ratio = max(times[i + 1], floor) / max(times[i], floor)
-        if ratio > MAX_RATIO:  # a busy moment of the machine: measure this doubling once more, longer
-            times[i], times[i + 1] = _best_time(inputs[i], 7), _best_time(inputs[i + 1], 7)
-            ratio = max(times[i + 1], floor) / max(times[i], floor)
-        ratios.append(ratio)
-    assert max(ratios) <= MAX_RATIO, f"{shape} of {unit!r}: times {[f'{t:.4f}' for t in times]}, ratios {ratios}"
+    growth = max(times[-1], floor) / max(times[0], floor)
+    if growth > MAX_GROWTH:  # a busy moment of the machine: measure both ends once more, longer
+        times[0], times[-1] = _best_time(inputs[0], 7), _best_time(inputs[-1], 7)
+        growth = max(times[-1], floor) / max(times[0], floor)
+    assert growth <= MAX_GROWTH, f"{shape} of {unit!r}: times {[f'{t:.4f}' for t in times]}, x{growth:.1f} over 8x the text"
