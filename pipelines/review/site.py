@@ -10,8 +10,9 @@ Incremental: a document page has a key (a digest of everything it shows and of t
 renderer's own files), kept in the folder's manifest; a page whose key did not change is not
 rendered again, and facts and bodies are read, in batches, only for the pages that are. So a run
 that changed nothing costs the index and claims pages, not one page per document, and
-memory holds two batches of bodies (the one being rendered, the next being read). The index is paged and the claims page lists the claims
-that matter most first, up to a cap (the rest are in the ``claims`` table and views).
+memory holds two batches of bodies (the one being rendered, the next being read). The index
+is paged and the claims page lists the claims that matter most first, up to a cap (the rest
+are in the ``claims`` table and views).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ T = TypeVar("T")
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                           undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 _ENV.globals["status"] = lambda name: Markup(status_badge(name))  # one badge for the templates and the cards
+
 
 @dataclass
 class Site:

@@ -1,8 +1,9 @@
 """The parser is linear in its input: eight times the input at most ~eight times the time.
 
 Each unit is repeated to 20 K, 40 K, 80 K and 160 K characters, inside the shapes where it
-can hurt (a body line, a header line, an editor line, front matter); growth over the whole range is
-asserted, not absolute times, so a slow or busy machine does not fail the test.
+can hurt (a body line, a header line, an editor line, front matter); growth over the whole
+range is asserted (tests/growth.py), not absolute times, so a slow or busy machine does not
+fail the test.
 """
 
 from __future__ import annotations
@@ -13,12 +14,9 @@ import pytest
 
 from pipelines.ingest.errors import RejectedFile
 from pipelines.ingest.records import parse_document
+from tests.growth import growth, max_growth
 
 SIZES = (20_000, 40_000, 80_000, 160_000)
-# Over the 8x range of SIZES linear time grows 8x and quadratic 64x: a bar of 16x tells them
-# apart with room for a busy spell of the shared machine, which a bar of 2.5x per doubling did
-# not (an 8 ms -> 22 ms step failed in CI).
-MAX_GROWTH = 16
 
 
 def _run(unit: str, n: int) -> str:
@@ -55,8 +53,8 @@ def test_parse_time_grows_linearly(shape, unit):
     inputs = [SHAPES[shape](_run(unit, n)).encode() for n in SIZES]
     times = [_best_time(data) for data in inputs]
     floor = 0.005  # below this, timer noise dominates: treat as the floor
-    growth = max(times[-1], floor) / max(times[0], floor)
-    if growth > MAX_GROWTH:  # a busy moment of the machine: measure both ends once more, longer
+    grew = growth(times, floor)
+    if grew > max_growth(SIZES):  # a busy moment of the machine: measure both ends once more, longer
         times[0], times[-1] = _best_time(inputs[0], 7), _best_time(inputs[-1], 7)
-        growth = max(times[-1], floor) / max(times[0], floor)
-    assert growth <= MAX_GROWTH, f"{shape} of {unit!r}: times {[f'{t:.4f}' for t in times]}, x{growth:.1f} over 8x the text"
+        grew = growth(times, floor)
+    assert grew <= max_growth(SIZES), f"{shape} of {unit!r}: times {[f'{t:.4f}' for t in times]}, x{grew:.1f} over 8x the text"

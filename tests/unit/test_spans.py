@@ -11,6 +11,7 @@ from pipelines.hops import span_mismatches
 from pipelines.schema.ddl import create_schema
 from pipelines.spans import find_span_mismatches
 from pipelines.warehouse.publish import warehouse_span_mismatches
+from tests.growth import growth, max_growth
 
 
 def test_mismatches_and_missing_documents_are_found():
@@ -32,14 +33,6 @@ def _one_long_line(chars: int) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 SIZES = (250_000, 500_000, 1_000_000, 2_000_000)
-# Over 8 times the text, linear time grows 8 times and quadratic 64: allowing 16 tells them
-# apart and leaves room for a busy spell of the shared machine, which a bar per doubling did
-# not (a 10 ms step measured x2.6 in CI).
-MAX_GROWTH = 16
-
-
-def _grows_linearly(times: list[float], floor: float) -> bool:
-    return max(times[-1], floor) / max(times[0], floor) <= MAX_GROWTH
 
 
 def _best(action, repeat: int = 5) -> float:
@@ -57,7 +50,7 @@ def test_frame_span_check_is_linear():
         documents, facts = _one_long_line(chars)
         assert span_mismatches(documents, facts).is_empty()
         times.append(_best(lambda d=documents, f=facts: span_mismatches(d, f)))
-    assert _grows_linearly(times, floor=0.002), times
+    assert growth(times, floor=0.002) <= max_growth(SIZES), times
 
 
 def test_warehouse_span_check_is_linear():
@@ -73,7 +66,7 @@ def test_warehouse_span_check_is_linear():
         con.execute("INSERT INTO documents SELECT * FROM d; INSERT INTO numeric_facts SELECT * FROM f")
         assert warehouse_span_mismatches(con).is_empty()
         times.append(_best(lambda c=con: warehouse_span_mismatches(c)))
-    assert _grows_linearly(times, floor=0.005), times
+    assert growth(times, floor=0.005) <= max_growth(SIZES), times
 
 
 def test_warehouse_span_check_on_the_schema_finds_a_shifted_span():
