@@ -30,9 +30,27 @@ def escape(value: object) -> str:
     return text
 
 
+_TERMS: dict[object, str] = {}
+_TERMS_KEPT = 20_000
+
+
+def term(value: object) -> str:
+    """``escape(value)`` for a value from a small vocabulary (a kind, unit, subject, metric,
+    status, claim label...), remembered: a page escapes hundreds of them, a few dozen distinct.
+    Not for article text, which rarely repeats (the memo is cleared when it grows large)."""
+    try:
+        return _TERMS[value]
+    except KeyError:
+        if len(_TERMS) >= _TERMS_KEPT:
+            _TERMS.clear()
+        escaped = _TERMS[value] = escape(value)
+        return escaped
+
+
 def status_badge(name: str) -> str:
     """A claim's status as a badge (the cards here, the claims page through the templates)."""
-    return f'<span class="status status-{escape(name)}">{escape(name)}</span>'
+    name = term(name)
+    return f'<span class="status status-{name}">{name}</span>'
 
 
 def _segment(segment: Segment) -> str:
@@ -42,12 +60,12 @@ def _segment(segment: Segment) -> str:
     if mark.role == "fact":
         fact = mark.fact
         fact_id = escape(fact["fact_id"])
-        return (f'<mark class="fact kind-{escape(fact["quantity_kind"])}" id="fact-{fact_id}" '
+        return (f'<mark class="fact kind-{term(fact["quantity_kind"])}" id="fact-{fact_id}" '
                 f'data-fact-id="{fact_id}" data-facts="{fact_id}" title="{escape(fact["tooltip"])}" '
                 f'tabindex="0">{escape(segment.text)}</mark>')
-    roles = "".join(f" cue-{escape(role)}" for role in mark.role.split())
+    roles = "".join(f" cue-{term(role)}" for role in mark.role.split())
     return (f'<span class="cue{roles}" data-facts="{escape(" ".join(mark.fact_ids))}" '
-            f'title="{escape(mark.role)} of {len(mark.fact_ids)} fact(s)">{escape(segment.text)}</span>')
+            f'title="{term(mark.role)} of {len(mark.fact_ids)} fact(s)">{escape(segment.text)}</span>')
 
 
 def body_html(segments: Iterable[Segment]) -> Markup:
@@ -64,21 +82,21 @@ def _evidence(fact: Mapping[str, object], lang: str) -> str:
 
 
 def _card(fact: Mapping[str, object], lang: str) -> str:
-    fact_id, kind = escape(fact["fact_id"]), escape(fact["quantity_kind"])
-    value = f"{escape(fact['value_shown'])} {escape(fact['unit'])}"
+    fact_id, kind = escape(fact["fact_id"]), term(fact["quantity_kind"])
+    value = f"{escape(fact['value_shown'])} {term(fact['unit'])}"
     if fact["usd_shown"]:
         value += f" ≈ {escape(fact['usd_shown'])}"
-    about = f"{escape(fact['subject'] or 'no subject')} · {escape(fact['metric'] or 'no metric')}"
+    about = f"{term(fact['subject'] or 'no subject')} · {term(fact['metric'] or 'no metric')}"
     if fact["topic"]:
-        about += f" · {escape(fact['topic'])}"
+        about += f" · {term(fact['topic'])}"
     if fact["year"]:
-        about += f" · {escape(fact['year'])}"
-    tags = f'<span class="tag">{escape(fact["category"])}</span>'
+        about += f" · {term(fact['year'])}"
+    tags = f'<span class="tag">{term(fact["category"])}</span>'
     if fact["qualifier"] != "exact":
-        tags += f'<span class="tag">{escape(fact["qualifier"])}</span>'
+        tags += f'<span class="tag">{term(fact["qualifier"])}</span>'
     tags += "".join(status_badge(claim["status"]) for claim in fact["claims"])
-    links = "".join(f'      <a class="claim-link" href="../claims.html#claim-{escape(claim["claim_id"])}">'
-                    f'{escape(claim["status"])} claim: {escape(claim["label"])} →</a>\n'
+    links = "".join(f'      <a class="claim-link" href="../claims.html#claim-{term(claim["claim_id"])}">'
+                    f'{term(claim["status"])} claim: {term(claim["label"])} →</a>\n'
                     for claim in fact["claims"] if claim["status"] != "single")
     return (f'      <a class="fact-card kind-{kind}" href="#fact-{fact_id}" data-facts="{fact_id}">\n'
             f'        <span class="fact-text" lang="{lang}">{escape(fact["text"])}</span>\n'
@@ -91,5 +109,5 @@ def _card(fact: Mapping[str, object], lang: str) -> str:
 def fact_cards_html(facts: Iterable[Mapping[str, object]], language: str) -> Markup:
     """One card per fact (value, what it is about, tags, the words that chose it), each followed
     by links to the claims it shares with other documents."""
-    lang = escape(language)
+    lang = term(language)
     return Markup("".join(_card(fact, lang) for fact in facts))

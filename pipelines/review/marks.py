@@ -9,6 +9,7 @@ other evidence; one span that is the evidence of several facts is one mark namin
 from __future__ import annotations
 
 import bisect
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -63,18 +64,29 @@ class _Taken:
         self.ends.insert(at, end)
 
 
+def _fact_order(fact: Mapping[str, object]) -> tuple[int, int]:
+    return int(fact["start_char"]), -int(fact["end_char"])
+
+
+_mark_start = operator.itemgetter(0)
+
+
 def lay_out(body: str, facts: list[Mapping[str, object]]) -> Layout:
     """The body cut into plain and marked segments, in order; their texts join to ``body``."""
     marks: list[Mark] = []
     taken = _Taken()
     unplaced: list[Mapping[str, object]] = []
-    for fact in sorted(facts, key=lambda f: (int(f["start_char"]), -int(f["end_char"]))):
+    size, placed_end = len(body), 0
+    for fact in sorted(facts, key=_fact_order):
         start, end = int(fact["start_char"]), int(fact["end_char"])
-        if not 0 <= start < end <= len(body) or taken.overlaps(start, end):
+        # by start, so a fact overlaps a placed one only if it starts before the last one ends
+        if not 0 <= start < end <= size or start < placed_end:
             unplaced.append(fact)
             continue
         marks.append(Mark(start, end, "fact", (str(fact["fact_id"]),), fact))
-        taken.add(start, end)
+        taken.starts.append(start)
+        taken.ends.append(end)
+        placed_end = end
     for (start, end), roles in sorted(_evidence(facts).items()):
         if end > len(body) or taken.overlaps(start, end):
             continue
@@ -83,7 +95,7 @@ def lay_out(body: str, facts: list[Mapping[str, object]]) -> Layout:
         taken.add(start, end)
     segments: list[Segment] = []
     at = 0
-    for mark in sorted(marks, key=lambda m: m.start):
+    for mark in sorted(marks, key=_mark_start):
         if mark.start > at:
             segments.append(Segment(body[at:mark.start]))
         segments.append(Segment(body[mark.start:mark.end], mark))

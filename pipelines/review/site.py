@@ -133,13 +133,15 @@ def _day(moment: datetime | None) -> str:
 
 
 def _fact_view(fact: dict, claims: list[dict]) -> dict:
+    """The fact's row (a fresh dict, completed in place) with what its mark and card show."""
     value = span(fact["value"], fact["value_high"])
     worth = span(fact["value_usd"], fact["value_high_usd"], usd) if fact["unit"] != "USD" else ""
-    about = [("value", f"{value} {fact['unit']}"), ("in USD", worth), ("subject", fact["subject"] or ""),
-             ("metric", fact["metric"] or ""), ("topic", fact["topic"] or ""), ("year", fact["year"] or ""),
+    about = [("value", f"{value} {fact['unit']}"), ("in USD", worth), ("subject", fact["subject"]),
+             ("metric", fact["metric"]), ("topic", fact["topic"]), ("year", fact["year"]),
              ("qualifier", fact["qualifier"]), ("category", fact["category"])]
-    return {**fact, "value_shown": value, "usd_shown": worth, "claims": claims,
-            "tooltip": " · ".join(f"{k}: {v}" for k, v in about if v not in ("", None))}
+    fact.update(value_shown=value, usd_shown=worth, claims=claims,
+                tooltip=" · ".join(f"{k}: {v}" for k, v in about if v))
+    return fact
 
 
 def _document_view(doc: dict) -> dict:
@@ -151,9 +153,13 @@ def _fact_views(facts: pl.DataFrame, claims: pl.DataFrame) -> dict[str, dict]:
     """Views of some facts, each with the claims it states (``claims``: fact_id and the claim's
     columns, as ``WarehouseRows.claims_of_facts`` reads them)."""
     claims_of: dict[str, list[dict]] = defaultdict(list)
+    shown: dict[str, dict] = {}  # one view per claim, shared by its facts (a claim has thousands)
     for claim in claims.iter_rows(named=True):
-        claims_of[claim["fact_id"]].append({"claim_id": claim["claim_id"], "status": claim["status"],
-                                            "label": claim_label(claim)})
+        view = shown.get(claim["claim_id"])
+        if view is None:
+            view = shown[claim["claim_id"]] = {"claim_id": claim["claim_id"], "status": claim["status"],
+                                               "label": claim_label(claim)}
+        claims_of[claim["fact_id"]].append(view)
     return {f["fact_id"]: _fact_view(f, claims_of[f["fact_id"]]) for f in facts.iter_rows(named=True)}
 
 
@@ -317,11 +323,12 @@ def render_site(con: duckdb.DuckDBPyConnection, *, warehouse: str, previous: Map
     for name in STATIC:
         pages[name] = (HERE / "static" / name).read_text(encoding="utf-8")
     keys = page_keys(documents, warehouse)
-    # Rendered in the order the publish writes documents (by source file): a batch's bodies then
-    # lie in a few row groups instead of all of them (at 100,000 documents a batch's three
-    # queries took 0.84 s in the index's order, 0.21 s in this one). The pages are the same.
+    # Rendered in the order the publish writes documents and facts (publish.LOAD_ORDER: by
+    # doc_id): a batch's bodies and facts then lie in a few row groups instead of all of them
+    # (at 100,000 documents a batch's three queries took 0.84 s in the index's order). The pages
+    # are the same.
     todo = sorted((doc for doc in ordered if (previous or {}).get(doc["page"]) != keys[doc["page"]]),
-                  key=lambda doc: doc["source_file"])
+                  key=lambda doc: doc["doc_id"])
     return Site(pages=pages, keys=keys, totals=totals,
                 render_documents=functools.partial(_document_pages, source, todo, warehouse, workers))
 
