@@ -64,13 +64,13 @@ def split_sentences(text: str, lexicon: Lexicon) -> Sentences:
     ends: list[int] = []
     start = 0
     abbreviations = _abbreviations(lexicon)
-    for match in (_SENTENCE_END_OR_BULLET if "- " in text else _SENTENCE_END).finditer(text):
-        if match.group().startswith("."):
-            run = _ABBREVIATION_RUN.search(text, max(0, match.start() - 8), match.end())
+    pattern = _SENTENCE_END_OR_BULLET if "- " in text else _SENTENCE_END
+    for at, end in [match.span() for match in pattern.finditer(text)]:
+        if text[at] == ".":  # the full stop alternative (a match is never empty)
+            run = _ABBREVIATION_RUN.search(text, max(0, at - 8), end)
             if run and run.group() in abbreviations:
                 continue
-        end = match.end()
-        if text[start:end].strip():
+        if not text[start:end].isspace():  # never empty: end > at >= start
             starts.append(start)
             ends.append(end)
         start = end

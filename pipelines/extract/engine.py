@@ -77,6 +77,10 @@ _INVISIBLE = re.compile(
 # A whole run of spaces between two characters, one of them Chinese (the run is whole: it
 # starts after and ends before a character that is not a space).
 _LAYOUT_SPACE = re.compile(f"(?<=[{_HAN_CHARS}])[ \t]+(?=[^ \t])|(?<=[^ \t])[ \t]+(?=[{_HAN_CHARS}])")
+# The same runs, found by a pattern that starts with a character class (which the regex
+# engine skips to) instead of a look-behind tried at every character: a Chinese character and
+# the run after it, or a run before a Chinese character.
+_LAYOUT_SPACE_SCAN = re.compile(f"[{_HAN_CHARS}][ \t]+(?=[^ \t])|[ \t]+(?=[{_HAN_CHARS}])")
 # Each fact stores its sentence for a reader to check it against. A sentence can run for
 # pages (a 54 KB customs table without a full stop): past this length a fact keeps a
 # window of its sentence around its own span instead, so that no fact carries, and no
@@ -168,8 +172,22 @@ def compact(text: str, unusual: bool = True) -> tuple[str, list[int] | None]:
     index = None
     if unusual and _INVISIBLE.search(folded):
         folded, index = _without(folded, [m.span() for m in _INVISIBLE.finditer(folded)], index)
-    folded, index = _without(folded, [match.span() for match in _LAYOUT_SPACE.finditer(folded)], index)
+    folded, index = _without(folded, layout_spaces(folded), index)
     return folded, index
+
+
+def layout_spaces(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_LAYOUT_SPACE`` in ``text``, found by ``_LAYOUT_SPACE_SCAN`` (a match that
+    starts with the Chinese character leaves it out; a run at the very start has no character
+    before it)."""
+    spans: list[tuple[int, int]] = []
+    for match in _LAYOUT_SPACE_SCAN.finditer(text):
+        start, end = match.span()
+        if text[start] not in " \t":
+            start += 1
+        if start:
+            spans.append((start, end))
+    return spans
 
 
 def _without(text: str, spans: list[tuple[int, int]], index: list[int] | None) -> tuple[str, list[int] | None]:

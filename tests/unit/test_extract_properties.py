@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.extract.engine import MAX_SENTENCE_CHARS, extract_facts
+from pipelines.extract.engine import _LAYOUT_SPACE, MAX_SENTENCE_CHARS, extract_facts, layout_spaces
 
 # Characters the engine reacts to, mixed with arbitrary text.
 ALPHABET = st.sampled_from(list("0123456789.,-%~ 至到约近超过亿万千百十一二三四五六七八九两成倍元美韩人名个员工$¥€xkmbn")
@@ -47,3 +47,10 @@ def test_long_runs_finish(text):
     worker = threading.Thread(target=lambda: (extract_facts(text), done.set()), daemon=True)
     worker.start()
     assert done.wait(timeout=60), "extraction did not finish: catastrophic regex backtracking?"
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([" ", "\t", "  ", "\n", "中", "。", "\u3000", "a", "1", "$"]), max_size=12).map("".join))
+def test_layout_spaces_are_the_layout_space_pattern(text):
+    # layout_spaces finds them from a class-first pattern; the look-behind pattern says what they are
+    assert layout_spaces(text) == [match.span() for match in _LAYOUT_SPACE.finditer(text)]
