@@ -190,9 +190,7 @@ def keep_first_detection(quarantine: pl.DataFrame, previous: pl.DataFrame | None
 
 
 # The order rows are written in (the file's physical order: what a reader scanning it sees).
-# Documents and facts both by doc_id: a reader of a few documents' bodies and facts (the review
-# site's batches, the span check's merge) then finds them in a few row groups of each table.
-LOAD_ORDER = {"documents": "doc_id", "numeric_facts": "doc_id, start_char, end_char, fact_id",
+LOAD_ORDER = {"documents": "source_file", "numeric_facts": "doc_id, start_char, end_char, fact_id",
               "quarantine": "source_file"}
 
 
