@@ -15,7 +15,7 @@ import re
 import opencc
 
 HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
-_HAN = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi - 1)}" for lo, hi in HAN_RANGES) + "]")
+_HAN = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi - 1)}" for lo, hi in HAN_RANGES) + "]+")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -25,16 +25,23 @@ def _script_only(config: str) -> re.Pattern[str]:
     han = [chr(code) for lo, hi in HAN_RANGES for code in range(lo, hi)]
     converted = opencc.OpenCC(config).convert("\n".join(han)).split("\n")
     changed = "".join(char for char, after in zip(han, converted, strict=True) if after != char)
-    return re.compile("[" + re.escape(changed) + "]")
+    return re.compile("[" + re.escape(changed) + "]+")
+
+
+def _count(runs: re.Pattern[str], text: str) -> int:
+    """Characters of ``text`` in the class of ``runs`` (a ``[...]+`` pattern): counted by runs,
+    a few hundred matches where one per character would be thousands."""
+    return sum(map(len, runs.findall(text)))
 
 
 def detect_language(text: str) -> str:
-    han = len(_HAN.findall(text))
-    words = len(_LATIN_WORD.findall(text))
-    if not han and not words:
-        return "und"
-    if han < words:
-        return "en"
-    traditional = len(_script_only("t2s").findall(text))
-    simplified = len(_script_only("s2t").findall(text))
+    han = _count(_HAN, text)
+    if not han:
+        return "en" if _LATIN_WORD.search(text) else "und"
+    # English when it has more words than Han characters: counted only until that is known
+    for words, _ in enumerate(_LATIN_WORD.finditer(text), start=1):
+        if words > han:
+            return "en"
+    traditional = _count(_script_only("t2s"), text)
+    simplified = _count(_script_only("s2t"), text)
     return "zh-Hant" if traditional > simplified else "zh-Hans"
