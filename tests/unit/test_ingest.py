@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipelines.ingest.body import clean_body, load_page_chrome
+from pipelines.ingest.body import _MARKDOWN_REWRITES, clean_body, load_page_chrome, strip_markdown
 from pipelines.ingest.decode import decode_bytes
 from pipelines.ingest.errors import RejectedFile
 from pipelines.ingest.language import detect_language
@@ -126,3 +128,15 @@ def test_every_page_chrome_cue_is_a_word_of_its_pattern():
 )
 def test_detect_language(text, language):
     assert detect_language(text) == language
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["![", "](", "[", "]", "(", ")", "http://", "WwW.", "a.b", "**", "__", "\\", "*",
+                                 "#", "# ", "\n", " ", "x", "中"]), max_size=14).map("".join))
+def test_markdown_rewrites_are_skipped_only_where_they_cannot_match(text):
+    # strip_markdown runs a rewrite only where its substring test passes; running every one
+    # unconditionally must give the same text
+    unconditional = text
+    for pattern, replacement, _ in _MARKDOWN_REWRITES:
+        unconditional = pattern.sub(replacement, unconditional)
+    assert strip_markdown(text) == unconditional
