@@ -74,12 +74,12 @@ _INVISIBLE = re.compile(
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]+"
 )
-# A whole run of spaces between two characters, one of them Chinese (the run is whole: it
-# starts after and ends before a character that is not a space).
-_LAYOUT_SPACE = re.compile(f"(?<=[{_HAN_CHARS}])[ \t]+(?=[^ \t])|(?<=[^ \t])[ \t]+(?=[{_HAN_CHARS}])")
-# The same runs, found by a pattern that starts with a character class (which the regex
-# engine skips to) instead of a look-behind tried at every character: a Chinese character and
-# the run after it, or a run before a Chinese character.
+# Layout spaces: a whole run of spaces between two characters, one of them Chinese (the run
+# is whole: it starts after and ends before a character that is not a space). Found by a
+# pattern that starts with a character class (which the regex engine skips to) rather than a
+# look-behind tried at every character: a Chinese character and the run after it, or a run
+# before a Chinese character (tests/unit/test_extract_properties.py holds it to the look-behind
+# pattern that says the same).
 _LAYOUT_SPACE_SCAN = re.compile(f"[{_HAN_CHARS}][ \t]+(?=[^ \t])|[ \t]+(?=[{_HAN_CHARS}])")
 # Each fact stores its sentence for a reader to check it against. A sentence can run for
 # pages (a 54 KB customs table without a full stop): past this length a fact keeps a
@@ -177,7 +177,7 @@ def compact(text: str, unusual: bool = True) -> tuple[str, list[int] | None]:
 
 
 def layout_spaces(text: str) -> list[tuple[int, int]]:
-    """The spans of ``_LAYOUT_SPACE`` in ``text``, found by ``_LAYOUT_SPACE_SCAN`` (a match that
+    """The spans of the layout spaces in ``text``, found by ``_LAYOUT_SPACE_SCAN`` (a match that
     starts with the Chinese character leaves it out; a run at the very start has no character
     before it)."""
     spans: list[tuple[int, int]] = []

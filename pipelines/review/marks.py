@@ -84,8 +84,7 @@ def lay_out(body: str, facts: list[Mapping[str, object]]) -> Layout:
             unplaced.append(fact)
             continue
         marks.append(Mark(start, end, "fact", (str(fact["fact_id"]),), fact))
-        taken.starts.append(start)
-        taken.ends.append(end)
+        taken.add(start, end)
         placed_end = end
     for (start, end), roles in sorted(_evidence(facts).items()):
         if end > len(body) or taken.overlaps(start, end):
