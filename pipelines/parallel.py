@@ -40,7 +40,7 @@ def workers_used(workers: int, items: int, min_items: int = DEFAULT_MIN_ITEMS) -
 
 
 class _InProcess:
-    def map(self, work: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+    def map(self, work: Callable[[T], R], items: Sequence[T], chunksize: int | None = None) -> Iterator[R]:
         return map(work, items)
 
 
@@ -48,8 +48,10 @@ class _Pool:
     def __init__(self, pool: ProcessPoolExecutor, workers: int) -> None:
         self.pool, self.workers = pool, workers
 
-    def map(self, work: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
-        chunk = max(1, min(64, len(items) // (self.workers * 8)))  # small enough to balance, large enough to amortise
+    def map(self, work: Callable[[T], R], items: Sequence[T], chunksize: int | None = None) -> Iterator[R]:
+        """``chunksize`` items per task sent to a worker; by default small enough to balance the
+        workers and large enough to amortise a task's cost (items that are batches already: 1)."""
+        chunk = chunksize or max(1, min(64, len(items) // (self.workers * 8)))
         return self.pool.map(work, items, chunksize=chunk)
 
 

@@ -93,6 +93,23 @@ def _batches(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
         yield batch
 
 
+def files_per_task(files: int, workers: int, batch_files: int) -> int:
+    """Files a worker reads, parses and extracts per task: few enough that the workers finish a
+    shard together (16 tasks a worker), at most 64 (more saves nothing), at most a batch."""
+    return max(1, min(64, batch_files, files // max(workers * 16, 1)))
+
+
+def stage_files(root: Path, policy: ReadPolicy, files: tuple[FileTask, ...]) -> dict[str, pl.DataFrame]:
+    """Some files read, parsed and extracted into the staged frames (``STAGED_MODELS``). A
+    worker hands back frames, not row dicts: they pickle as a few column buffers, so the
+    shard's own process, which validates and writes every batch, is not the bottleneck."""
+    rows: dict[str, list[dict[str, object]]] = {name: [] for name in STAGED_MODELS}
+    for task in files:
+        for name, found in zip(STAGED_MODELS, process_file(root, policy, task), strict=True):
+            rows[name].extend(found)
+    return {name: frame_from_rows(model, rows[name]) for name, model in STAGED_MODELS.items()}
+
+
 def process_shard(task: ShardTask, root: Path, out_dir: Path, *, policy: ReadPolicy = ReadPolicy(),
                   workers: int = 1, min_parallel: int = DEFAULT_MIN_ITEMS, batch_files: int = DEFAULT_BATCH_FILES,
                   progress: Progress | None = None) -> ShardResult:
@@ -102,19 +119,17 @@ def process_shard(task: ShardTask, root: Path, out_dir: Path, *, policy: ReadPol
     written: dict[str, list[StagedRows]] = {name: [] for name in STAGED_MODELS}
     failed: dict[str, list[ValidationReport]] = {}
     mismatches = []
+    per_task = files_per_task(len(task.files), workers, batch_files)
+    tasks = list(_batches(task.files, per_task))
     with worker_pool(workers, len(task.files), min_parallel) as pool:
         # One map over the whole shard: the workers go on with the next batch while this
         # process checks and writes the last one (results still come back in file order).
-        outcomes = pool.map(functools.partial(process_file, root, policy), task.files)
-        for number, batch in enumerate(_batches(outcomes, batch_files)):
-            rows: dict[str, list[dict[str, object]]] = {name: [] for name in STAGED_MODELS}
-            for outcome in batch:
-                for name, found in zip(STAGED_MODELS, outcome, strict=True):
-                    rows[name].extend(found)
+        staged = zip(map(len, tasks), pool.map(functools.partial(stage_files, root, policy), tasks, chunksize=1))
+        for number, batch in enumerate(_batches(staged, max(1, batch_files // per_task))):
             if progress is not None:
-                progress.advance(len(batch))
-            frames = {name: frame_from_rows(model, rows[name]) for name, model in STAGED_MODELS.items()}
-            del rows
+                progress.advance(sum(files for files, _ in batch))
+            frames = {name: pl.concat([parts[name] for _, parts in batch]) for name in STAGED_MODELS}
+            del batch
             for name, model in STAGED_MODELS.items():
                 report = validate_frame(model, frames[name])
                 if not report.passed:
@@ -125,5 +140,5 @@ def process_shard(task: ShardTask, root: Path, out_dir: Path, *, policy: ReadPol
                 written[name].append(StagedRows(model.__name__, (str(path),) if frames[name].height else (),
                                                 frames[name].height))
             mismatches.append(span_mismatches(frames["parsed_documents"], frames["extracted_facts"]))
-    staged = {name: StagedRows.combine(model.__name__, written[name]) for name, model in STAGED_MODELS.items()}
-    return ShardResult(task.key, staged, failed, pl.concat(mismatches) if mismatches else None, len(task.files))
+    staged_rows = {name: StagedRows.combine(model.__name__, written[name]) for name, model in STAGED_MODELS.items()}
+    return ShardResult(task.key, staged_rows, failed, pl.concat(mismatches) if mismatches else None, len(task.files))
