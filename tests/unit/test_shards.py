@@ -8,7 +8,7 @@ import os
 import polars as pl
 
 from pipelines.hops import process_files, raw_hop
-from pipelines.shards import STAGED_MODELS, plan_shards, process_shard, shard_key, shards_for
+from pipelines.shards import STAGED_MODELS, files_per_task, plan_shards, process_shard, shard_key, shards_for
 from pipelines.staged import StagedRows, remove_stale_runs
 from tests.conftest import FIXTURES, SEEDS
 
@@ -86,3 +86,9 @@ def test_stale_runs_go_unless_in_use_or_running(tmp_path):
 def test_a_run_has_no_shard_smaller_than_the_parallel_threshold():
     assert [shards_for(n, 8, 500) for n in (0, 10, 999, 1000, 2600, 100_000)] == [1, 1, 1, 2, 5, 8]
     assert shards_for(80, 4, 1) == 4
+
+
+def test_a_worker_task_is_small_enough_to_balance_and_never_more_than_a_batch():
+    # 12,500 files over two workers: 64 a task (195 tasks); a small shard: one file a task
+    assert [files_per_task(n, 2, 2000) for n in (12_500, 1000, 40, 0)] == [64, 31, 1, 1]
+    assert files_per_task(12_500, 2, 4) == 4 and files_per_task(12_500, 1, 2000) == 64
