@@ -25,6 +25,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -260,6 +261,16 @@ def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataF
 CLAIM_FACTS_PER_PART = 100_000  # facts whose claims are made at once: what bounds the claims' memory
 
 
+def _checked_claims(facts: pl.DataFrame, documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """One part's ``claims`` and ``claim_facts``, checked by their Pandera models."""
+    claims, claim_facts = build_claims(facts, documents)
+    for model, frame in ((Claims, claims), (ClaimFacts, claim_facts)):
+        report = validate_frame(model, frame)
+        if not report.passed:
+            raise PublishError(f"claims failed their schema, nothing published: {report.summary()}")
+    return {"claims": claims, "claim_facts": claim_facts}
+
+
 def claim_parts(con: duckdb.DuckDBPyConnection, only_groups: bool = False
                 ) -> Iterator[dict[str, pl.DataFrame]]:
     """``claims`` and ``claim_facts`` from the facts and documents loaded in ``con`` (with
@@ -268,21 +279,27 @@ def claim_parts(con: duckdb.DuckDBPyConnection, only_groups: bool = False
 
     A claim never spans two groups (``GROUP``), so the groups are split into parts by a hash
     and each part's claims are made from its facts alone: the same claims as from all facts at
-    once, in memory for ``CLAIM_FACTS_PER_PART`` facts rather than for every fact."""
+    once, in memory for ``CLAIM_FACTS_PER_PART`` facts rather than for every fact.
+
+    The next part's claims are made (polars and Pandera, on a thread) while the caller loads
+    the last one: DuckDB checks claim_facts' keys on one core, and that leaves the other idle.
+    ``con`` is only used from the caller's thread."""
     where = f" WHERE EXISTS (SELECT 1 FROM _groups g WHERE {_IN_GROUPS})" if only_groups else ""
     total = con.execute(f"SELECT count(*) FROM numeric_facts t{where}").fetchall()[0][0]
     parts = max(1, -(-total // CLAIM_FACTS_PER_PART))
     documents = query_frame(con, "SELECT doc_id, language, published_at FROM documents")
     part_of = f"hash({', '.join(f't.{c}' for c in GROUP)}) % {parts}"
-    for part in range(parts):
-        facts = query_frame(con, f"SELECT {', '.join(FACT_COLUMNS)} FROM numeric_facts t"
-                            f"{where or ' WHERE true'} AND {part_of} = {part}")
-        claims, claim_facts = build_claims(facts, documents)
-        for model, frame in ((Claims, claims), (ClaimFacts, claim_facts)):
-            report = validate_frame(model, frame)
-            if not report.passed:
-                raise PublishError(f"claims failed their schema, nothing published: {report.summary()}")
-        yield {"claims": claims, "claim_facts": claim_facts}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="claims") as making:
+        made: Future[dict[str, pl.DataFrame]] | None = None
+        for part in range(parts):
+            facts = query_frame(con, f"SELECT {', '.join(FACT_COLUMNS)} FROM numeric_facts t"
+                                f"{where or ' WHERE true'} AND {part_of} = {part}")
+            previous, made = made, making.submit(_checked_claims, facts, documents)
+            del facts
+            if previous is not None:
+                yield previous.result()
+        if made is not None:
+            yield made.result()
 
 
 def published_target(path: Path) -> Path:

@@ -11,6 +11,7 @@ import pytest
 from pipelines.hops import extract_hop, parse_hop, raw_hop
 from pipelines.schema.frames import frame_from_rows
 from pipelines.schema.tables import Quarantine
+from pipelines.warehouse import publish
 from pipelines.warehouse.publish import PublishError, dropped_share_error, publish_warehouse
 from pipelines.warehouse.published import WarehouseUnavailable, read_published, smaller_memory_limit
 from tests.conftest import SEEDS
@@ -55,6 +56,24 @@ def test_orphan_fact_is_a_constraint_error(tmp_path, frames):
     with pytest.raises(PublishError, match="constraint"):
         publish_warehouse(tmp_path / "w.duckdb", documents.head(1), facts, rejects)
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_claims_that_fail_their_schema_publish_nothing(tmp_path, frames, monkeypatch):
+    # The claims are made on a thread while the last part loads: its failure still stops the publish.
+    path = tmp_path / "w.duckdb"
+    publish_warehouse(path, *frames)
+    before = _tables(path)
+    real = publish.build_claims
+
+    def wrong_status(facts, documents):
+        claims, claim_facts = real(facts, documents)
+        return claims.with_columns(pl.lit("maybe").alias("status")), claim_facts
+
+    monkeypatch.setattr(publish, "build_claims", wrong_status)
+    with pytest.raises(PublishError, match="claims failed their schema"):
+        publish_warehouse(path, *frames)
+    assert _tables(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".w.duckdb.lock", "w.duckdb"]
 
 
 def test_quarantine_keeps_first_detection(tmp_path, frames):
