@@ -295,7 +295,7 @@ def claim_parts(con: duckdb.DuckDBPyConnection, only_groups: bool = False
             facts = query_frame(con, f"SELECT {', '.join(FACT_COLUMNS)} FROM numeric_facts t"
                                 f"{where or ' WHERE true'} AND {part_of} = {part}")
             previous, made = made, making.submit(_checked_claims, facts, documents)
-            del facts
+            del facts  # held by the thread until its claims are made, not while they are loaded
             if previous is not None:
                 yield previous.result()
         if made is not None:
