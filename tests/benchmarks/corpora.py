@@ -21,6 +21,7 @@ SEEDS_GOLD = FIXTURES / "gold" / "seeds_gold.csv"
 ARTICLES = FIXTURES / "articles"
 HELDOUT = FIXTURES / "articles_heldout"
 BATCH3 = FIXTURES / "articles_batch3"
+BATCH4 = FIXTURES / "articles_batch4"
 
 
 def group_of(file: str) -> str:

@@ -24,6 +24,7 @@ from pipelines.ingest.records import parse_document
 from tests.benchmarks.corpora import (
     ARTICLES,
     BATCH3,
+    BATCH4,
     CONFORMANCE,
     HELDOUT,
     SEEDS,
@@ -99,7 +100,7 @@ def _peer():
 def _texts() -> list[tuple[str, str | None]]:
     """Every body the benchmark reads: conformance documents, seeds, collected articles."""
     paths = sorted((CONFORMANCE / "docs").iterdir()) + sorted(SEEDS.iterdir())
-    for folder in (ARTICLES, HELDOUT, BATCH3):
+    for folder in (ARTICLES, HELDOUT, BATCH3, BATCH4):
         if (folder / "docs").is_dir():
             paths += sorted((folder / "docs").iterdir())
     texts = []
@@ -135,7 +136,8 @@ def _throughputs(extractors: list[Extractor], texts: list[tuple[str, str | None]
 
 def _corpora() -> list[tuple[str, Path, Path]]:
     corpora = [("seeds", SEEDS, SEEDS_GOLD)]
-    for name, folder in (("articles", ARTICLES), ("held-out articles", HELDOUT), ("batch 3 articles", BATCH3)):
+    for name, folder in (("articles", ARTICLES), ("held-out articles", HELDOUT), ("batch 3 articles", BATCH3),
+                         ("batch 4 articles", BATCH4)):
         if (folder / "gold.csv").exists():
             corpora.append((name, folder / "docs", folder / "gold.csv"))
     return corpora
