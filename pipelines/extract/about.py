@@ -72,6 +72,7 @@ class _Patterns:
     market_before: SuffixPattern
     subset_before: re.Pattern[str]
     respectively: re.Pattern[str]
+    company_anaphora: re.Pattern[str]
 
 
 @functools.cache
@@ -89,6 +90,7 @@ def _patterns(lexicon: Lexicon) -> _Patterns:
         market_before=compile_words(list(lexicon.market_before), anchored="end"),
         subset_before=re.compile(rf"\s*(?:{alternation(list(lexicon.subset_before))})", re.IGNORECASE),
         respectively=compile_words(list(lexicon.respectively), anchored="start"),
+        company_anaphora=compile_words(list(lexicon.company_anaphora), anchored="start"),
     )
 
 
@@ -117,8 +119,9 @@ class AboutReader:
         self.ranges = self.read_ranges(quantities)
         finder = entity_finder()
         found = [m for lo, hi in self.ranges for m in finder.mentions(text, lo, hi)]
-        self.mentions = [m for m in found if not self.p.source.search(self.before(m.start, 20))
-                         and not self.p.currency_after.match(text, m.end)]
+        named = [m for m in found if not self.p.source.search(self.before(m.start, 20))
+                 and not self.p.currency_after.match(text, m.end)]
+        self.mentions = self.with_anaphora(named)
         self.mention_starts = [m.start for m in self.mentions]
         self.examples = self.find_examples()
         self._topic_cues: list[tuple[int, int, str]] | None = None
@@ -141,6 +144,26 @@ class AboutReader:
             else:
                 ranges.append((lo, hi))
         return ranges
+
+    def with_anaphora(self, mentions: list[Mention]) -> list[Mention]:
+        """``mentions`` and, for each "the company" (``company_anaphora``) in the ranges, a
+        mention of the company named last before it in its sentence or the previous sentence
+        of its paragraph, in text order."""
+        companies = [m for m in mentions if m.entity.type == "company"]
+        if not companies:
+            return mentions
+        starts = [m.start for m in companies]
+        added = []
+        for lo, hi in self.ranges:
+            for match in self.p.company_anaphora.finditer(self.text, lo, hi):
+                i = bisect.bisect_left(starts, match.start()) - 1
+                if i < 0 or companies[i].end > match.start():
+                    continue
+                sentence = self.sentences.around(match.start())
+                earliest = (self.previous_sentence(sentence) or sentence)[0]
+                if companies[i].start >= earliest:
+                    added.append(Mention(match.start(), match.end(), companies[i].entity))
+        return sorted(mentions + added, key=lambda m: m.start) if added else mentions
 
     def before(self, pos: int, width: int) -> str:
         return self.text[max(0, pos - width) : pos].rstrip()

@@ -200,6 +200,7 @@ class Lexicon:
     market_before: tuple[str, ...]
     subset_before: tuple[str, ...]
     respectively: tuple[str, ...]
+    company_anaphora: tuple[str, ...]
 
     def metric_names(self, kind: str) -> list[str]:
         spec = self.metrics[kind]
@@ -402,4 +403,5 @@ def load_lexicon() -> Lexicon:
         market_before=tuple(_words(context["subject"], "market_before", "context.yaml subject")),
         subset_before=tuple(_words(context["subject"], "subset_before", "context.yaml subject")),
         respectively=tuple(_words(context["subject"], "respectively", "context.yaml subject")),
+        company_anaphora=tuple(_words(context["subject"], "company_anaphora", "context.yaml subject")),
     )
