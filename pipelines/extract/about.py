@@ -187,9 +187,11 @@ class AboutReader:
         return examples
 
     def is_market(self, m: Mention) -> bool:
-        """A place named as where a company sells (中国区营收, 中国市场, sales in China)."""
+        """A place named as where a company sells or where goods go or come from (中国区营收,
+        中国市场, sales in China, imports from the Netherlands); 12 characters hold the longest
+        word before it ("into the ")."""
         return m.entity.type in _PLACES and bool(
-            self.p.market_after.match(self.text, m.end) or self.p.market_before.search(self.before(m.start, 8)))
+            self.p.market_after.match(self.text, m.end) or self.p.market_before.search(self.before(m.start, 12)))
 
     # -- windows -----------------------------------------------------------------------
     def earlier_clauses(self, sentence: tuple[int, int], clause: tuple[int, int]) -> Iterator[tuple[int, int]]:
@@ -285,7 +287,8 @@ class AboutReader:
         search: a world total has no owner. For a company's metric (revenue, market share ...)
         a company in the clause, else anywhere in the sentence, owns it, and a place named as
         a market owns nothing; for other metrics but a market's own (``market_metrics``) such
-        a place owns it only when nothing else is named."""
+        a place owns it only when nothing else is named, and never a trade flow's
+        (``trade_metrics``: imports from the Netherlands, the other side of the trade)."""
         if not self.mentions:
             return None  # most short texts name no entity at all
         clause = self.without_list_breaks(sentence, clause)
@@ -322,7 +325,9 @@ class AboutReader:
                 return None
             if n >= own and earlier[n - own][0] in self.subject_of_sentence:
                 return self.subject_of_sentence[earlier[n - own][0]]  # goes on about the previous sentence's owner
-        return self.as_subject(skipped, skipped.start) if skipped and not company_metric else None
+        if skipped is None or company_metric or metric in self.lexicon.trade_metrics:
+            return None
+        return self.as_subject(skipped, skipped.start)
 
     def respective(self, mentions: list[Mention], span: tuple[int, int], sentence: tuple[int, int]) -> Subject | None:
         """In a sentence that says "respectively" (分别), the entity of the list opening with

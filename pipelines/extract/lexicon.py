@@ -196,6 +196,7 @@ class Lexicon:
     example_after: tuple[str, ...]
     company_metrics: frozenset[str]
     market_metrics: frozenset[str]  # the figures of a market itself, which its place owns
+    trade_metrics: frozenset[str]  # trade flows: a place named as where they go or come from is the other side
     market_after: tuple[str, ...]
     market_before: tuple[str, ...]
     subset_before: tuple[str, ...]
@@ -399,6 +400,7 @@ def load_lexicon() -> Lexicon:
         example_after=tuple(_words(context["subject"], "example_after", "context.yaml subject")),
         company_metrics=_metric_set(context["subject"], "company_metrics"),
         market_metrics=_metric_set(context["subject"], "market_metrics"),
+        trade_metrics=_metric_set(context["subject"], "trade_metrics"),
         market_after=tuple(_words(context["subject"], "market_after", "context.yaml subject")),
         market_before=tuple(_words(context["subject"], "market_before", "context.yaml subject")),
         subset_before=tuple(_words(context["subject"], "subset_before", "context.yaml subject")),
