@@ -511,6 +511,8 @@ class _Scanner:
         separator = (self.p.between_and if between else self.p.range_separator).match(self.text, after_low)
         if not separator:
             return None
+        if spaced and not between and self.p.change_from_before.search(self.text[max(0, low.start - 20) : low.start]):
+            return None  # rose from 14% to 29%: the level before a change, a fact of its own
         pos = separator.end()
         repeated = self.p.range_repeat_prefix.match(self.text, pos)  # $5-$7
         second = self.number_at(repeated.end() if repeated else pos)

@@ -161,6 +161,7 @@ class Lexicon:
     zh_approximate: tuple[str, ...]
     zh_vague_before: tuple[str, ...]
     en_negative: tuple[str, ...]
+    en_change_from: tuple[str, ...]
     en_multiplicatives: dict[str, Decimal]
     en_units: dict[str, int]
     currencies: tuple[Currency, ...]
@@ -363,6 +364,7 @@ def load_lexicon() -> Lexicon:
         zh_approximate=tuple(_words(numbers, "zh_approximate", "numbers.yaml")),
         zh_vague_before=tuple(_words(numbers, "zh_vague_before", "numbers.yaml")),
         en_negative=tuple(_words(numbers, "en_negative", "numbers.yaml")),
+        en_change_from=tuple(_words(numbers, "en_change_from", "numbers.yaml")),
         en_multiplicatives=_number_table(numbers, "en_multiplicatives", "numbers.yaml"),
         en_units={str(k).lower(): int(v) for k, v in numbers["en_units"].items()},
         currencies=tuple(currency_list),

@@ -89,6 +89,8 @@ class Patterns:
         self.range_repeat_prefix = compile_words([*written_before, *lex.yen_signs], anchored="start", **prefixes)
         self.between_and = re.compile(r"\s+and\s+", re.IGNORECASE)
         self.between_before = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+        self.change_from_before = re.compile(rf"(?<![A-Za-z])(?:{alternation(list(lex.en_change_from))})\s+$",
+                                             re.IGNORECASE)
         kinds = lex.kinds
         self.percent_after = compile_words(kinds["percent"]["after"], anchored="start")
         self.basis_points_after = compile_words(kinds["percent"]["basis_points_after"], anchored="start")
