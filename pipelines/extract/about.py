@@ -297,6 +297,8 @@ class AboutReader:
         if company_metric:
             heads = [m for m in self.candidates(max(clause[0], span[0] - REACH), min(clause[1], span[1] + REACH), False)
                      if m.entity.type in _HEADS]
+            if metric in self.lexicon.recipient_metrics:
+                heads = [m for m in heads if m.entity.type == "company"] or heads
             if heads:
                 return self.head_of(heads)
         skipped: Mention | None = None

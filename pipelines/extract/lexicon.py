@@ -198,6 +198,7 @@ class Lexicon:
     company_metrics: frozenset[str]
     market_metrics: frozenset[str]  # the figures of a market itself, which its place owns
     trade_metrics: frozenset[str]  # trade flows: a place named as where they go or come from is the other side
+    recipient_metrics: frozenset[str]  # money a company receives: it owns it before the body that grants it
     market_after: tuple[str, ...]
     market_before: tuple[str, ...]
     subset_before: tuple[str, ...]
@@ -403,6 +404,7 @@ def load_lexicon() -> Lexicon:
         company_metrics=_metric_set(context["subject"], "company_metrics"),
         market_metrics=_metric_set(context["subject"], "market_metrics"),
         trade_metrics=_metric_set(context["subject"], "trade_metrics"),
+        recipient_metrics=_metric_set(context["subject"], "recipient_metrics"),
         market_after=tuple(_words(context["subject"], "market_after", "context.yaml subject")),
         market_before=tuple(_words(context["subject"], "market_before", "context.yaml subject")),
         subset_before=tuple(_words(context["subject"], "subset_before", "context.yaml subject")),
