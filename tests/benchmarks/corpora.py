@@ -22,6 +22,10 @@ ARTICLES = FIXTURES / "articles"
 HELDOUT = FIXTURES / "articles_heldout"
 BATCH3 = FIXTURES / "articles_batch3"
 BATCH4 = FIXTURES / "articles_batch4"
+# Every folder of annotated real articles, by the name reports give it, in the order annotated:
+# a new batch is one more entry here.
+ARTICLE_FOLDERS = {"articles": ARTICLES, "held-out articles": HELDOUT, "batch 3 articles": BATCH3,
+                   "batch 4 articles": BATCH4}
 
 
 def group_of(file: str) -> str:

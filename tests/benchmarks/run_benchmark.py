@@ -22,11 +22,8 @@ from pathlib import Path
 
 from pipelines.ingest.records import parse_document
 from tests.benchmarks.corpora import (
-    ARTICLES,
-    BATCH3,
-    BATCH4,
+    ARTICLE_FOLDERS,
     CONFORMANCE,
-    HELDOUT,
     SEEDS,
     SEEDS_GOLD,
     engine_found,
@@ -100,7 +97,7 @@ def _peer():
 def _texts() -> list[tuple[str, str | None]]:
     """Every body the benchmark reads: conformance documents, seeds, collected articles."""
     paths = sorted((CONFORMANCE / "docs").iterdir()) + sorted(SEEDS.iterdir())
-    for folder in (ARTICLES, HELDOUT, BATCH3, BATCH4):
+    for folder in ARTICLE_FOLDERS.values():
         if (folder / "docs").is_dir():
             paths += sorted((folder / "docs").iterdir())
     texts = []
@@ -136,8 +133,7 @@ def _throughputs(extractors: list[Extractor], texts: list[tuple[str, str | None]
 
 def _corpora() -> list[tuple[str, Path, Path]]:
     corpora = [("seeds", SEEDS, SEEDS_GOLD)]
-    for name, folder in (("articles", ARTICLES), ("held-out articles", HELDOUT), ("batch 3 articles", BATCH3),
-                         ("batch 4 articles", BATCH4)):
+    for name, folder in ARTICLE_FOLDERS.items():
         if (folder / "gold.csv").exists():
             corpora.append((name, folder / "docs", folder / "gold.csv"))
     return corpora
