@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.conftest import REPO, SEEDS
 
 README = REPO / "README.md"
 _NAMED_BLOCK = re.compile(r"<!-- command: ([\w-]+) -->\s*\n```bash\n(.*?)```", re.S)
@@ -45,7 +45,8 @@ def sandbox(folder: Path) -> Path:
     """A folder that looks like a checkout with its Quickstart done, for running README commands."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / ".venv").symlink_to(Path(sys.prefix))
-    for name in ("seeds", "tests", "workspace.yaml"):
+    (folder / "seeds").symlink_to(SEEDS)  # the annotated seeds, never what a user put in seeds/
+    for name in ("tests", "workspace.yaml"):
         (folder / name).symlink_to(REPO / name)
     (folder / ".dagster_home").mkdir()
     shutil.copy(REPO / ".dagster_home" / "dagster.yaml", folder / ".dagster_home" / "dagster.yaml")

@@ -16,7 +16,7 @@ from tests.benchmarks.scoring import Found, Score, load_gold, score_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CONFORMANCE = FIXTURES / "conformance"
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = FIXTURES / "seeds"  # the annotated seed documents (never the working folder's seeds/)
 SEEDS_GOLD = FIXTURES / "gold" / "seeds_gold.csv"
 ARTICLES = FIXTURES / "articles"
 HELDOUT = FIXTURES / "articles_heldout"

@@ -8,7 +8,7 @@ import csv
 import duckdb
 import pytest
 
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, SEEDS
 from tests.integration.reingest_helpers import run_without_dagster
 from tests.readme import readme_sql
 
@@ -26,7 +26,7 @@ def _claims(db, where: str = "documents > 1") -> dict[tuple, tuple]:
 
 def test_seeds_state_china_s_rare_earth_shares_in_two_languages(tmp_path):
     db = tmp_path / "w.duckdb"
-    run_without_dagster(REPO / "seeds", db)
+    run_without_dagster(SEEDS, db)
     claims = _claims(db)
     # 中國供應了全球60%的稀土礦物 (003, zh-Hant) and "60% of global rare earth production" (004, en)
     assert claims[("China", "supply_share", "production", "rare_earths", "%", None)] == (2, 2, 2, "corroborated")

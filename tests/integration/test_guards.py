@@ -17,7 +17,7 @@ import pytest
 import assets.warehouse
 from pipelines.definitions import ALL_ASSETS
 from pipelines.resources import Processing, SeedFolder, WarehouseFile
-from tests.conftest import REPO, SEEDS
+from tests.conftest import FIXTURES, REPO, SEEDS
 from tests.integration.reingest_helpers import make_folder, tables
 
 pytestmark = pytest.mark.integration
@@ -92,9 +92,9 @@ def test_seeds_folder_problem_is_one_clear_line(tmp_path, problem):
 
 
 def test_every_run_logs_its_folder_warehouse_and_file_count(tmp_path):
-    run = cli(REPO, tmp_path, SEEDS_DIR="seeds", DUCKDB_PATH=str(tmp_path / "w.duckdb"))
+    run = cli(FIXTURES, tmp_path, SEEDS_DIR="seeds", DUCKDB_PATH=str(tmp_path / "w.duckdb"))
     assert run.returncode == 0, run.stderr[-2000:]
-    assert f"seeds folder {REPO / 'seeds'} (5 files), warehouse {tmp_path / 'w.duckdb'}" in run.stdout + run.stderr
+    assert f"seeds folder {SEEDS} (5 files), warehouse {tmp_path / 'w.duckdb'}" in run.stdout + run.stderr
 
 
 HOLD_READ_WRITE = """
