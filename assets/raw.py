@@ -3,6 +3,7 @@
 import dagster as dg
 import polars as pl
 
+from pipelines import settings
 from pipelines.checks import frame_table, pandera_check_result, pandera_check_spec, run_failure, schema_metadata
 from pipelines.hops import raw_hop
 from pipelines.ingest.files import SeedFolderError, list_seed_entries
@@ -27,6 +28,7 @@ from pipelines.warehouse.published import WarehouseUnavailable, read_published
     check_specs=[pandera_check_spec(RawFiles, "raw_seed_files")],
 )
 def raw_seed_files(context: dg.AssetExecutionContext, seed_folder: SeedFolder, warehouse_file: WarehouseFile):
+    announced = announce_settings(context)
     try:
         root = seed_folder.checked_root()
     except SeedFolderError as exc:
@@ -51,6 +53,7 @@ def raw_seed_files(context: dg.AssetExecutionContext, seed_folder: SeedFolder, w
         metadata={
             "dagster/row_count": frame.height,
             "seeds_dir": str(root),
+            **announced,
             "warehouse": str(warehouse),
             "added": changes.get("added", 0),
             "changed": changes.get("changed", 0),
@@ -63,3 +66,15 @@ def raw_seed_files(context: dg.AssetExecutionContext, seed_folder: SeedFolder, w
         },
     )
     yield pandera_check_result(RawFiles, frame, "raw_seed_files")
+
+
+def announce_settings(context: dg.AssetExecutionContext) -> dict[str, object]:
+    """Log every effective setting, and warn of variables that look like a misspelt one, at the
+    start of a run; the same as run metadata."""
+    effective = settings.effective()
+    context.log.info("settings: " + ", ".join(f"{name}={shown}" for name, shown in effective.items()))
+    warning = settings.misspelt_warning()
+    if warning:
+        context.log.warning(warning)
+    table = "| setting | value |\n|---|---|\n" + "".join(f"| {n} | `{v}` |\n" for n, v in effective.items())
+    return {"settings": dg.MetadataValue.md(table), "misspelt_settings": warning or "none"}

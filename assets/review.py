@@ -8,6 +8,7 @@ the one the site was last made from (recorded in the site's materialization meta
 
 import dagster as dg
 
+from assets.raw import announce_settings
 from assets.warehouse import WAREHOUSE_POOL
 from pipelines.checks import latest_metadata, run_failure
 from pipelines.memory import return_free_heap
@@ -32,6 +33,9 @@ from pipelines.warehouse.state import PublishedFile
 )
 def review_site(context: dg.AssetExecutionContext, warehouse_file: WarehouseFile,
                 processing: Processing) -> dg.MaterializeResult:
+    selection = context.run.asset_selection
+    if selection is not None and dg.AssetKey("raw_seed_files") not in selection:
+        announce_settings(context)  # the run's first step: say what it runs with
     path, folder = warehouse_file.file(), warehouse_file.review_folder()
     source = PublishedFile.on_disk(published_target(path))
     previous = latest_metadata(context, context.asset_key)  # which warehouse file the site was last made from

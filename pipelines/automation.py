@@ -16,11 +16,11 @@ location, or switch them on in the UI (Automation) or with ``dagster sensor star
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import dagster as dg
 
+from pipelines import settings
 from pipelines.ingest.files import SeedFolderError, list_seed_entries
 from pipelines.resources import SeedFolder
 from pipelines.schema.ddl import table_metadata
@@ -60,7 +60,7 @@ def folder_fingerprint(seed_folder: SeedFolder) -> str:
 
 
 def _default_status() -> dg.DefaultSensorStatus:
-    running = os.environ.get("AUTOMATION_DEFAULT_STATUS", "stopped").lower() == "running"
+    running = settings.value("AUTOMATION_DEFAULT_STATUS").lower() == "running"
     return dg.DefaultSensorStatus.RUNNING if running else dg.DefaultSensorStatus.STOPPED
 
 
@@ -74,7 +74,7 @@ def warehouse_run_in_progress(instance: dg.DagsterInstance) -> dg.DagsterRun | N
 
 @dg.sensor(
     job=build_warehouse,
-    minimum_interval_seconds=int(os.environ.get("SENSOR_INTERVAL_SECONDS", "30")),
+    minimum_interval_seconds=int(settings.value("SENSOR_INTERVAL_SECONDS")),
     default_status=_default_status(),
     description="Starts a re-ingest when a file in SEEDS_DIR is added, changed or deleted.",
 )
@@ -94,8 +94,8 @@ def seed_folder_sensor(context: dg.SensorEvaluationContext, seed_folder: SeedFol
 daily_reingest = dg.ScheduleDefinition(
     name="daily_reingest",
     job=build_warehouse,
-    cron_schedule=os.environ.get("REINGEST_CRON", "0 3 * * *"),
-    execution_timezone=os.environ.get("REINGEST_TIMEZONE", "UTC"),
+    cron_schedule=settings.value("REINGEST_CRON"),
+    execution_timezone=settings.value("REINGEST_TIMEZONE"),
     default_status=dg.DefaultScheduleStatus(_default_status().value),
     description="Re-ingests the seeds folder on a cron (REINGEST_CRON, default daily 03:00 UTC).",
 )

@@ -9,19 +9,18 @@ the absolute paths it uses.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dagster as dg
 
+from pipelines import settings
+from pipelines.settings import DEFAULT_DUCKDB_PATH, DEFAULT_SEEDS_DIR
 from pipelines.ingest.files import DEFAULT_MAX_FILE_BYTES, ReadPolicy, check_seed_folder
 from pipelines.parallel import DEFAULT_MIN_ITEMS, machine_workers
 from pipelines.shards import DEFAULT_BATCH_FILES, DEFAULT_SHARDS
 from pipelines.warehouse.publish import DEFAULT_MAX_DROPPED_SHARE
 from pipelines.warehouse.published import DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_MEMORY_LIMIT
 
-DEFAULT_SEEDS_DIR = "seeds"
-DEFAULT_DUCKDB_PATH = "data/warehouse.duckdb"
 
 
 class SeedFolder(dg.ConfigurableResource):
@@ -98,24 +97,23 @@ class Processing(dg.ConfigurableResource):
 
 
 def default_resources(seeds_dir: str | None = None, duckdb_path: str | None = None) -> dict[str, object]:
-    env = os.environ
+    """The resources with every setting from the environment (``pipelines/settings.py``)."""
     return {
         "seed_folder": SeedFolder(
-            path=seeds_dir or env.get("SEEDS_DIR") or DEFAULT_SEEDS_DIR,
-            max_file_bytes=int(env.get("MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES)),
-            allow_outside_links=env.get("SEEDS_ALLOW_OUTSIDE_LINKS", "0").lower() in ("1", "true", "yes"),
+            path=seeds_dir or settings.value("SEEDS_DIR"),
+            max_file_bytes=int(settings.value("MAX_FILE_BYTES")),
+            allow_outside_links=settings.value("SEEDS_ALLOW_OUTSIDE_LINKS").lower() in ("1", "true", "yes"),
         ),
         "warehouse_file": WarehouseFile(
-            path=duckdb_path or env.get("DUCKDB_PATH") or DEFAULT_DUCKDB_PATH,
-            lock_wait_seconds=float(env.get("WAREHOUSE_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_SECONDS)),
-            max_dropped_share=float(env.get("MAX_DROPPED_SHARE", DEFAULT_MAX_DROPPED_SHARE)),
-            review_path=env.get("REVIEW_DIR", ""),
-            staging_path=env.get("STAGING_DIR", ""),
-            memory_limit=env.get("DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
+            path=duckdb_path or settings.value("DUCKDB_PATH"),
+            lock_wait_seconds=float(settings.value("WAREHOUSE_LOCK_WAIT_SECONDS")),
+            max_dropped_share=float(settings.value("MAX_DROPPED_SHARE")),
+            review_path=settings.value("REVIEW_DIR"),
+            staging_path=settings.value("STAGING_DIR"),
+            memory_limit=settings.value("DUCKDB_MEMORY_LIMIT"),
         ),
-        "processing": Processing(workers=int(env.get("PIPELINE_WORKERS", "0")),
-                                 min_parallel=int(env.get("PIPELINE_MIN_PARALLEL", DEFAULT_MIN_ITEMS)),
-                                 shards=int(env.get("PIPELINE_SHARDS", DEFAULT_SHARDS)),
-                                 batch_files=int(env.get("PIPELINE_BATCH_FILES", DEFAULT_BATCH_FILES))),
+        "processing": Processing(workers=int(settings.value("PIPELINE_WORKERS")),
+                                 min_parallel=int(settings.value("PIPELINE_MIN_PARALLEL")),
+                                 shards=int(settings.value("PIPELINE_SHARDS")),
+                                 batch_files=int(settings.value("PIPELINE_BATCH_FILES"))),
     }
-

@@ -12,11 +12,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dagster as dg
 import yaml
+
+from pipelines import settings
 
 K8S_CONFIG = Path(__file__).with_name("k8s.yaml")
 
@@ -37,7 +38,7 @@ EXECUTORS = {"in_process": lambda: dg.in_process_executor, "multiprocess": lambd
 
 
 def executor_from_env() -> dg.ExecutorDefinition:
-    name = os.environ.get("RUN_EXECUTOR", "in_process")
+    name = settings.value("RUN_EXECUTOR")
     if name not in EXECUTORS:
         raise ValueError(f"RUN_EXECUTOR={name!r}: expected one of {', '.join(EXECUTORS)}")
     return EXECUTORS[name]()

@@ -175,3 +175,20 @@ def test_a_failing_sql_check_shows_as_failed_with_its_rows(tmp_path, monkeypatch
     spec = next(s for s in assets.warehouse.publish_tables.check_specs if s.name == "files_land_once")
     assert spec.blocking
     assert "files_land_once (1 rows)" in failure_message(result)
+
+
+def test_a_misspelt_setting_is_named_and_every_setting_logged(tmp_path):
+    """SEED_DIR and DUCKDB_PAHT are not settings: the run says so and what it builds instead."""
+    run = cli(FIXTURES, tmp_path, SEED_DIR=str(FIXTURES / "new_files"), DUCKDB_PAHT=str(tmp_path / "typo.duckdb"),
+              DUCKDB_PATH=str(tmp_path / "w.duckdb"))
+    assert run.returncode == 0, run.stderr[-2000:]
+    output = run.stdout + run.stderr
+    assert ("environment variables that look like a misspelt setting are ignored: DUCKDB_PAHT (did you mean "
+            "DUCKDB_PATH?); SEED_DIR (did you mean SEEDS_DIR?)") in output
+    assert "settings: SEEDS_DIR=seeds (default), MAX_FILE_BYTES=20000000 (default)" in output
+    assert f"DUCKDB_PATH={tmp_path / 'w.duckdb'}," in output
+    assert not (tmp_path / "typo.duckdb").exists()
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        raw = instance.get_latest_materialization_event(dg.AssetKey("raw_seed_files")).asset_materialization
+    assert raw.metadata["misspelt_settings"].value.startswith("environment variables that look like a misspelt")
+    assert "| SEEDS_DIR | `seeds (default)` |" in raw.metadata["settings"].value
