@@ -83,12 +83,26 @@ def seed_folder_sensor(context: dg.SensorEvaluationContext, seed_folder: SeedFol
         fingerprint = folder_fingerprint(seed_folder)
     except SeedFolderError as exc:
         return dg.SkipReason(str(exc))
-    if fingerprint == context.cursor:
+    seen, requested = _read_cursor(context.cursor)
+    if fingerprint == seen:
         return dg.SkipReason("no file added, changed or deleted")
     running = warehouse_run_in_progress(context.instance)
     if running:
         return dg.SkipReason(f"run {running.run_id} is publishing the warehouse; the change is picked up after it")
-    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)
+    # The run key names this request, not the folder state: a state seen before (a file moved
+    # out and back keeps its time) is a change since the last publish, and Dagster skips a
+    # request whose key an earlier run had.
+    requested += 1
+    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=f"{requested}:{fingerprint}")],
+                           cursor=f"{requested}:{fingerprint}")
+
+
+def _read_cursor(cursor: str | None) -> tuple[str | None, int]:
+    """(the folder fingerprint the last request was for, how many requests the sensor made)."""
+    if not cursor:
+        return None, 0
+    count, _, fingerprint = cursor.rpartition(":")
+    return fingerprint, int(count) if count.isdigit() else 0
 
 
 daily_reingest = dg.ScheduleDefinition(

@@ -19,6 +19,7 @@ from pipelines.warehouse.published import read_published
 from tests.conftest import FIXTURES, SEEDS
 
 TABLES = ("documents", "numeric_facts", "quarantine")
+RUN_KEY = "dagster/run_key"  # the tag a sensor's run carries its request's run key in
 
 
 def sources() -> list[Path]:
@@ -58,12 +59,14 @@ class Pipeline:
         result = sensor.evaluate_tick(context)
         if result.cursor is not None:
             self.cursor = result.cursor
-        return list(result.run_requests or [])
+        # As the daemon does: a request whose run key an earlier run had is skipped.
+        return [request for request in result.run_requests or []
+                if not self.instance.get_runs(filters=dg.RunsFilter(tags={RUN_KEY: request.run_key}))]
 
     def run(self, request: dg.RunRequest | None = None) -> dg.ExecuteInProcessResult:
         job = self.defs.resolve_job_def("build_warehouse")
-        return job.execute_in_process(instance=self.instance, tags=request.tags if request else None,
-                                      raise_on_error=True)
+        tags = {**request.tags, RUN_KEY: request.run_key} if request else None
+        return job.execute_in_process(instance=self.instance, tags=tags, raise_on_error=True)
 
     def tick_and_run(self) -> list[dg.ExecuteInProcessResult]:
         return [self.run(request) for request in self.tick()]

@@ -52,6 +52,29 @@ def test_sensor_runs_for_each_change_and_matches_a_full_rebuild(tmp_path):
     assert files[3].name not in {row[1] for row in tables(pipeline.db)["documents"]}
 
 
+def test_a_folder_state_seen_before_is_published_again(tmp_path):
+    """A file moved out and back (``mv`` keeps its time) returns the folder to a state the sensor
+    has seen: that is still a change since the last publish, and it leads to a run."""
+    folder, away = tmp_path / "seeds", tmp_path / "away"
+    files = make_folder(folder, 3)
+    away.mkdir()
+    pipeline = Pipeline(folder, tmp_path / "warehouse.duckdb")
+    pipeline.tick_and_run()
+    files[1].rename(away / files[1].name)
+    [moved_out] = pipeline.tick_and_run()
+    assert documents(pipeline.db) == 2
+    (away / files[1].name).rename(files[1])
+    [moved_back] = pipeline.tick_and_run()
+    assert changes(moved_back) == {"added": 1, "unchanged": 2}
+    assert documents(pipeline.db) == 3
+    assert pipeline.tick() == []
+
+
+def documents(db) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
 def test_a_burst_of_files_is_one_run(tmp_path):
     folder = tmp_path / "seeds"
     make_folder(folder, 5)
