@@ -1,11 +1,12 @@
 """Warehouse layer: the published DuckDB tables `documents`, `numeric_facts`, `quarantine`,
 the reference tables `entities` and `fx_rates` (small: written whole on every publish), and
-`claims` and `claim_facts` (made from every published fact in the same transaction).
+`claims` and `claim_facts` (made from every published fact in the same transaction), and
+`publishes`, the file's record of its own publishes (``pipelines/warehouse/state.py``).
 
-One computation loads all seven in one transaction into a new file (rows of unchanged files
-copied from the published one), runs the SQL checks of ``sql/checks`` and swaps the file
-in; the tables are seven assets so that the catalog shows each with its schema, its totals
-and what this run changed. It is the only step that writes the warehouse, so it is the one
+One computation loads all eight into a new file (rows of unchanged files copied from the
+published one, or the change applied to a copy of it), runs the SQL checks of ``sql/checks``
+and swaps the file in; the tables are eight assets so that the catalog shows each with its
+schema, its totals and what this run changed. It is the only step that writes the warehouse, so it is the one
 in the ``chipfacts_warehouse`` concurrency pool: runs from any job, the UI, the CLI, the
 schedule or the sensor publish one at a time (limit in ``.dagster_home/dagster.yaml``).
 """
@@ -14,14 +15,14 @@ schedule or the sensor publish one at a time (limit in ``.dagster_home/dagster.y
 import dagster as dg
 import polars as pl
 
-from pipelines.checks import frame_table, latest_metadata, run_failure, schema_metadata
+from pipelines.checks import frame_table, run_failure, schema_metadata
 from pipelines.hops import process_files, publishable, unchanged_files
 from pipelines.memory import return_free_heap
 from pipelines.parallel import stop_fork_server
 from pipelines.resources import Processing, SeedFolder, WarehouseFile
 from pipelines.schema.ddl import table_metadata
 from pipelines.staged import StagedRows, remove_stale_runs
-from pipelines.schema.tables import ClaimFacts, Claims, Documents, Entities, FxRates, NumericFacts, Quarantine
+from pipelines.schema.tables import ClaimFacts, Claims, Documents, Entities, FxRates, NumericFacts, Publishes, Quarantine
 from pipelines.version import pipeline_version
 from pipelines.warehouse.publish import (
     PublishError,
@@ -34,7 +35,6 @@ from pipelines.warehouse.publish import (
     warning_checks,
 )
 from pipelines.warehouse.published import WarehouseUnavailable
-from pipelines.warehouse.state import PublishedFile
 from pipelines.warehouse.unchanged import recheck_unchanged
 
 WAREHOUSE_POOL = "chipfacts_warehouse"
@@ -92,6 +92,9 @@ def _run_finished(context: dg.AssetExecutionContext, run_id: str) -> bool:
                     "or in conflict; made from every published fact on every publish."),
         _table_spec(ClaimFacts, ["extracted_facts", "parsed_documents"], "DuckDB table `claim_facts`: which facts "
                     "state which claim, with the interval each fact allows."),
+        _table_spec(Publishes, ["raw_seed_files"], "DuckDB table `publishes`: one row per publish of this file "
+                    "(when, by which run, from which folder, by which code); the state a run reads to know what "
+                    "the file is."),
     ],
     check_specs=[
         dg.AssetCheckSpec(name, asset=table, blocking=name not in _WARNINGS,
@@ -134,10 +137,8 @@ def publish_tables(
     root, path, carry = seed_folder.root(), warehouse_file.file(), unchanged_files(raw_seed_files)
     try:
         report = None
-        recorded = PublishedFile.from_metadata(latest_metadata(context, "documents"))  # what the last publish left
         if carry.height == raw_seed_files.height and documents.height == facts.height == quarantine.height == 0:
-            report = recheck_unchanged(path, carry, recorded, warehouse_file.lock_wait_seconds,
-                                       warehouse_file.memory_limit)
+            report = recheck_unchanged(path, carry, warehouse_file.lock_wait_seconds, warehouse_file.memory_limit)
         if report is not None:
             context.log.info(f"nothing changed: {path} stays as published, its checks ran again")
         else:
@@ -146,7 +147,7 @@ def publish_tables(
                 recompute=lambda files: process_files(root, files, seed_folder.policy(), processing.worker_count()),
                 lock_wait_seconds=warehouse_file.lock_wait_seconds, max_dropped_share=warehouse_file.max_dropped_share,
                 source=f"SEEDS_DIR {root}", reference={"entities": known_entities, "fx_rates": annual_fx_rates},
-                base=recorded, memory_limit=warehouse_file.memory_limit,
+                memory_limit=warehouse_file.memory_limit, seeds_dir=str(root), run_id=context.run_id,
             )
     except PublishError as exc:
         yield from _check_results(exc.check_results)  # the UI shows which check failed, with its rows
@@ -156,6 +157,8 @@ def publish_tables(
     if not report.unchanged:
         how = "applied to a copy of the published file" if report.delta else "written into a new file"
         context.log.info(f"published {path}: {report.carried:,} unchanged files carried over, the change {how}")
+    if report.kept_objects:
+        context.log.info(f"kept the tables and views other clients made in {path}: {', '.join(report.kept_objects)}")
     staged = (parsed_documents, extracted_facts, parse_rejects, extract_rejects)
     removed = remove_stale_runs(warehouse_file.staging_folder(), staged, lambda run_id: _run_finished(context, run_id))
     if removed:
@@ -164,15 +167,15 @@ def publish_tables(
     this_run = {"added_files": changes.get("added", 0), "changed_files": changes.get("changed", 0),
                 "unchanged_files_carried_over": report.carried, "dropped_documents": report.dropped,
                 "rebuilt": not report.unchanged, "applied_to_a_copy": report.delta}
-    published = PublishedFile.on_disk(report.path)
     made_now = {"documents": documents.height, "numeric_facts": facts.height, "quarantine": quarantine.height,
                 "entities": known_entities.height, "fx_rates": annual_fx_rates.height,
-                "claims": report.row_counts["claims"], "claim_facts": report.row_counts["claim_facts"]}
+                "claims": report.row_counts["claims"], "claim_facts": report.row_counts["claim_facts"],
+                "publishes": 0 if report.unchanged else 1}
     for table, total in report.row_counts.items():
         summaries = {name: frame_table(rows, rows=rows.height) for name, rows in report.summaries.items()
                      if _SUMMARY_TABLE[name] == table}
         yield dg.MaterializeResult(asset_key=table, metadata={
             "dagster/row_count": total, "made_this_run": made_now[table], **this_run, **summaries,
-            **(published.metadata() if published else {"path": str(report.path)}),
+            "path": str(report.path), **(report.publish.metadata() if report.publish else {}),
         })
     yield from _check_results(report.check_results)

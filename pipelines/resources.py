@@ -54,7 +54,7 @@ class WarehouseFile(dg.ConfigurableResource):
     max_dropped_share: float = DEFAULT_MAX_DROPPED_SHARE
     """The largest share of the published documents one run may drop (1 allows dropping all)."""
     review_path: str = ""
-    """The review site's folder; empty: ``review/`` beside the warehouse file."""
+    """The review site's folder; empty: ``<name>.review/`` beside the warehouse file."""
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     """How much memory DuckDB may use per connection before it spills to disk (DuckDB's syntax: 1GB)."""
     staging_path: str = ""
@@ -65,10 +65,12 @@ class WarehouseFile(dg.ConfigurableResource):
         return Path(self.path).expanduser().absolute()
 
     def review_folder(self) -> Path:
-        """The review site's folder: ``review_path``, else ``review/`` beside the warehouse file."""
+        """The review site's folder: ``review_path``, else ``<name>.review/`` beside the warehouse
+        file (``data/warehouse.review/``): a site per warehouse, so two warehouses in one folder
+        never share one."""
         if self.review_path:
             return Path(self.review_path).expanduser().absolute()
-        return self.file().parent / "review"
+        return self.file().parent / f"{self.file().stem}.review"
 
     def staging_folder(self) -> Path:
         """The staging folder: ``staging_path``, else ``.staging/`` beside the warehouse file."""

@@ -21,6 +21,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -87,13 +88,66 @@ class SiteWrite:
     removed: int
 
 
-def read_manifest(folder: Path) -> dict[str, str]:
-    """The keys of the document pages a previous build wrote and that are still there."""
+@dataclass(frozen=True)
+class Manifest:
+    """What the site's folder holds, as the last build wrote it (``.pages.json``): the warehouse
+    it shows and which publish of it, the renderer, every file it wrote, each document page's key
+    and the totals. The site writes and deletes only files listed here."""
+
+    warehouse: str | None = None
+    publish_id: str | None = None
+    renderer: str | None = None
+    files: frozenset[str] = frozenset()
+    pages: Mapping[str, str] = field(default_factory=dict)  # document page -> key, of pages still there
+    totals: Mapping[str, object] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps({"site": SITE_MARK, "warehouse": self.warehouse, "publish_id": self.publish_id,
+                           "renderer": self.renderer, "files": sorted(self.files), "pages": dict(self.pages),
+                           "totals": dict(self.totals)}, sort_keys=True, indent=0, default=str)
+
+
+SITE_MARK = "chipfacts review site"
+# What a site of an earlier release wrote besides its document pages (its manifest held only those).
+_EARLIER_SITE_FILES = re.compile(r"(index(-\d+)?|claims)\.html|review\.(css|js)")
+
+
+def read_manifest(folder: Path) -> Manifest:
+    """The manifest of the site in ``folder`` (empty when there is none); pages no longer on disk
+    are left out, so they are rendered again."""
     try:
-        keys = json.loads((folder / MANIFEST).read_text("utf-8"))
+        data = json.loads((folder / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
-        return {}
-    return {page: key for page, key in keys.items() if (folder / page).is_file()}
+        return Manifest()
+    if not isinstance(data, dict):
+        return Manifest()
+    if data.get("site") != SITE_MARK:  # an earlier release's manifest: document page -> key
+        pages = {page: key for page, key in data.items() if isinstance(key, str) and (folder / page).is_file()}
+        earlier = {p.name for p in folder.iterdir() if p.is_file() and _EARLIER_SITE_FILES.fullmatch(p.name)}
+        return Manifest(files=frozenset(pages) | earlier, pages=pages)
+    pages = {page: key for page, key in data.get("pages", {}).items() if (folder / page).is_file()}
+    return Manifest(data.get("warehouse"), data.get("publish_id"), data.get("renderer"),
+                    frozenset(data.get("files", ())), pages, data.get("totals", {}))
+
+
+def site_folder_problem(folder: Path, warehouse: str, manifest: Manifest) -> str | None:
+    """Why the site may not be written into ``folder`` for ``warehouse``, or None: the folder
+    holds files the site did not write (a user's, or another program's), or the site of another
+    warehouse. The site never overwrites or deletes what it did not write."""
+    if not folder.exists():
+        return None
+    if not folder.is_dir():
+        return f"REVIEW_DIR {folder} is a file, not a folder"
+    if manifest.warehouse not in (None, warehouse):
+        return (f"REVIEW_DIR {folder} holds the review site of another warehouse ({manifest.warehouse}); each "
+                "warehouse needs its own site folder (the default is <warehouse name>.review/ beside the file)")
+    foreign = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                     if not p.is_dir() and p.relative_to(folder).as_posix() not in manifest.files | {MANIFEST})
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        return (f"REVIEW_DIR {folder} holds files the review site did not write ({shown}); the site writes and "
+                "deletes only its own files: choose an empty or new folder, or leave REVIEW_DIR unset")
+    return None
 
 
 @functools.cache
@@ -345,19 +399,29 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def write_site(site: Site, folder: Path) -> SiteWrite:
-    """Write the pages that changed and the manifest; remove pages no longer in the site."""
+def write_site(site: Site, folder: Path, *, previous: Manifest | None = None, warehouse: str | None = None,
+               publish_id: str | None = None) -> SiteWrite:
+    """Write the pages that changed and the manifest; remove the files the previous build wrote
+    (``previous``) that are no longer in the site, and nothing else."""
+    folder.mkdir(parents=True, exist_ok=True)
     written = sum(_write_if_changed(folder / name, text) for name, text in site.pages.items())
     rendered = 0
     for _name, changed in site.write_document_pages(folder):
         rendered += 1
         written += changed
-    _write_if_changed(folder / MANIFEST, json.dumps(site.keys, sort_keys=True, indent=0))
+    files = frozenset(site.pages) | frozenset(site.keys)
+    manifest = Manifest(warehouse, publish_id, renderer_fingerprint(), files, site.keys, _plain(site.totals))
+    _write_if_changed(folder / MANIFEST, manifest.to_json())
     removed = 0
-    for stale in sorted([*(folder / "docs").glob("*.html"), *folder.glob("index-*.html")]):
-        name = stale.relative_to(folder).as_posix()
-        if name not in site.keys and name not in site.pages:
+    for name in sorted((previous.files if previous else frozenset()) - files):
+        stale = folder / name
+        if stale.is_file() and not stale.is_symlink():
             stale.unlink()
             removed += 1
-    return SiteWrite(folder=folder, files=len(site.pages) + len(site.keys), documents=len(site.keys),
+    return SiteWrite(folder=folder, files=len(files), documents=len(site.keys),
                      rendered=rendered, written=written, removed=removed)
+
+
+def _plain(totals: Mapping[str, object]) -> dict[str, object]:
+    """The totals as JSON values (claims by status is a Counter)."""
+    return {key: dict(value) if isinstance(value, Mapping) else value for key, value in totals.items()}

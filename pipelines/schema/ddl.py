@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandera.polars as pa
 
-from pipelines.schema.tables import DERIVED_MODELS, PUBLISHED_MODELS, REFERENCE_MODELS
+from pipelines.schema.tables import DERIVED_MODELS, PUBLISHED_MODELS, REFERENCE_MODELS, STATE_MODELS
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 DDL_DIR = SQL_DIR / "ddl"
@@ -85,10 +85,10 @@ def ddl_files() -> dict[Path, str]:
 def column_descriptions() -> dict[str, str]:
     """Column name -> description over the published models; a name in several tables keeps
     the description of the last model (numeric_facts: a view's fact columns are its subject).
-    The reference and derived tables (entities, fx_rates, claims) come first: their ``year``
+    The reference, derived and state tables (entities, fx_rates, claims, publishes) come first: their ``year``
     or ``value_high`` mean something else than a fact's, and views over them alias such columns."""
     out: dict[str, str] = {}
-    for model in sorted(PUBLISHED_MODELS, key=lambda m: m not in (*REFERENCE_MODELS, *DERIVED_MODELS)):
+    for model in sorted(PUBLISHED_MODELS, key=lambda m: m not in (*REFERENCE_MODELS, *DERIVED_MODELS, *STATE_MODELS)):
         out.update({name: c.description for name, c in model.to_schema().columns.items() if c.description})
     return out
 

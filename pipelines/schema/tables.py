@@ -290,6 +290,37 @@ class ClaimFacts(pa.DataFrameModel):
         metadata = {"table": "claim_facts", "primary_key": ["claim_id", "fact_id"]}
 
 
-PUBLISHED_MODELS = (Documents, NumericFacts, Quarantine, Entities, FxRates, Claims, ClaimFacts)
+PUBLISH_HOWS = ["new_file", "delta"]
+
+
+class Publishes(pa.DataFrameModel):
+    """One row per publish of this warehouse file, the newest last: what made the file, from which
+    folder, and the modification time it left the file with. A run reads the newest row to know
+    what the file is (the state lives in the warehouse, not in Dagster's run history)."""
+
+    publish_id: str = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$", description="Key of the publish")
+    published_at: pl.Datetime = pa.Field(description="When the publish built the file (UTC)")
+    run_id: str = pa.Field(nullable=True, description="The Dagster run that published, empty outside Dagster")
+    seeds_dir: str = pa.Field(description="The folder the documents were read from (absolute path)")
+    pipeline_version: str = pa.Field(description="Version of the parser and extractor")
+    warehouse_fingerprint: str = pa.Field(str_matches=r"^[0-9a-f]{16}$", description="The warehouse code that "
+                                          "wrote the file: pipeline version, storage version, SQL, schema, claims")
+    file_modified_ns: int = pa.Field(description="The modification time (ns since the epoch) the publish gave the "
+                                     "file; another time on disk means another process wrote to it since")
+    how: str = pa.Field(isin=PUBLISH_HOWS, description="new_file: every row written into a new file; delta: the "
+                        "change applied to a copy of the published file")
+    documents_total: int = pa.Field(ge=0, description="Documents the file holds after this publish")
+    facts_total: int = pa.Field(ge=0, description="Numeric facts the file holds after this publish")
+    files_carried: int = pa.Field(ge=0, description="Unchanged files whose rows were kept, not made again")
+    documents_dropped: int = pa.Field(ge=0, description="Documents the file held before and no longer does")
+
+    class Config:
+        strict = True
+        coerce = True
+        metadata = {"table": "publishes", "primary_key": ["publish_id"]}
+
+
+PUBLISHED_MODELS = (Documents, NumericFacts, Quarantine, Entities, FxRates, Claims, ClaimFacts, Publishes)
 REFERENCE_MODELS = (Entities, FxRates)  # made from the lexicons and rate data, not from the seeds
 DERIVED_MODELS = (Claims, ClaimFacts)  # made from the published facts in the publish transaction
+STATE_MODELS = (Publishes,)  # what the file knows of its own publishes

@@ -17,6 +17,7 @@ warehouse or the new one, never a half-loaded state, and never blocks the build.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import glob
 import itertools
@@ -33,12 +34,22 @@ import duckdb
 import polars as pl
 
 from pipelines.claims import FACT_COLUMNS, build_claims
-from pipelines.schema.ddl import SQL_DIR, create_schema, table_metadata
-from pipelines.schema.tables import PUBLISHED_MODELS, ClaimFacts, Claims
+from pipelines.schema.ddl import SQL_DIR, VIEWS_DIR, create_schema, table_metadata
+from pipelines.schema.tables import PUBLISHED_MODELS, ClaimFacts, Claims, Publishes
 from pipelines.schema.validate import validate_frame
 from pipelines.spans import find_span_mismatches, mismatch_frame
 from pipelines.staged import Rows, StagedRows
-from pipelines.warehouse.state import STORAGE_COMPATIBILITY_VERSION, PublishedFile
+from pipelines.version import pipeline_version
+from pipelines.warehouse.state import (
+    STORAGE_COMPATIBILITY_VERSION,
+    FileIdentity,
+    LastPublish,
+    last_publish,
+    publish_time_ns,
+    reusable,
+    warehouse_fingerprint,
+    written_since,
+)
 from pipelines.warehouse.published import (
     DEFAULT_LOCK_WAIT_SECONDS,
     DEFAULT_MEMORY_LIMIT,
@@ -94,6 +105,8 @@ class PublishReport:
     dropped: int = 0  # documents the previous warehouse published and this one does not
     unchanged: bool = False  # nothing was published: the published file already was this warehouse
     delta: bool = False  # the change was applied to a copy of the published file
+    publish: LastPublish | None = None  # the file's newest publishes row
+    kept_objects: tuple[str, ...] = ()  # tables and views of other clients, kept from the published file
 
 
 _CHECK_TABLE = re.compile(r"^-- table: (\w+)$", re.MULTILINE)
@@ -228,8 +241,9 @@ def _writer_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _sql_path(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+def _sql_literal(text: object) -> str:
+    """A path or name as a SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataFrame, lock_wait_seconds: float
@@ -237,7 +251,7 @@ def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataF
     """Copy the rows of unchanged files from the published warehouse; the files found."""
     if carry.is_empty() or not published.exists():
         return set()
-    retry_on_lock(lambda: con.execute(f"ATTACH {_sql_path(published)} AS published (READ_ONLY)"), published,
+    retry_on_lock(lambda: con.execute(f"ATTACH {_sql_literal(published)} AS published (READ_ONLY)"), published,
                   lock_wait_seconds)
     con.register("_carry", carry.to_arrow())
     try:
@@ -256,6 +270,71 @@ def _carry_over(con: duckdb.DuckDBPyConnection, published: Path, carry: pl.DataF
         con.unregister("_carry")
         con.execute("DETACH published")
     return {row[0] for row in found}
+
+
+def _our_objects() -> frozenset[str]:
+    """The tables and views the pipeline makes (everything else in the file is a client's)."""
+    return frozenset({table_metadata(model)["table"] for model in PUBLISHED_MODELS}
+                     | {path.stem for path in VIEWS_DIR.glob("*.sql")})
+
+
+def _quoted(*names: str) -> str:
+    return ".".join('"' + name.replace('"', '""') + '"' for name in names)
+
+
+def _keep_from_published(con: duckdb.DuckDBPyConnection, published: Path, lock_wait_seconds: float
+                         ) -> tuple[str, ...]:
+    """Into a new file: the published file's publish history, and every table and view a client
+    made in it (a new warehouse never drops what another client wrote); the objects kept."""
+    if not published.exists():
+        return ()
+    retry_on_lock(lambda: con.execute(f"ATTACH {_sql_literal(published)} AS kept (READ_ONLY)"), published,
+                  lock_wait_seconds)
+    try:
+        with contextlib.suppress(*OTHER_SCHEMA):  # an earlier release's file has no history
+            con.execute("INSERT INTO publishes BY NAME SELECT * FROM kept.main.publishes")
+        ours = _our_objects()
+        tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'kept' "
+                             "AND NOT internal ORDER BY ALL").fetchall()
+        views = con.execute("SELECT schema_name, view_name, sql FROM duckdb_views() WHERE database_name = 'kept' "
+                            "AND NOT internal ORDER BY ALL").fetchall()
+        kept = []
+        for schema, table in tables:
+            if schema == "main" and table in ours:
+                continue
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
+            con.execute(f"CREATE TABLE {_quoted(schema, table)} AS SELECT * FROM {_quoted('kept', schema, table)}")
+            kept.append(f"{schema}.{table}")
+        for schema, view, sql in views:
+            if schema == "main" and view in ours:
+                continue
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
+            con.execute(f"SET schema = {_sql_literal(schema)}")  # the view's own SQL names no schema
+            try:
+                con.execute(sql)
+            finally:
+                con.execute("SET schema = 'main'")
+            kept.append(f"{schema}.{view}")
+    finally:
+        con.execute("DETACH kept")
+    return tuple(kept)
+
+
+def _publish_row(con: duckdb.DuckDBPyConnection, *, modified_ns: int, how: str, seeds_dir: str,
+                 run_id: str | None, carried: int, dropped: int) -> LastPublish:
+    """Record this publish in the file's ``publishes`` table (checked by its Pandera model)."""
+    counts = table_counts(con)
+    row = {"publish_id": uuid.uuid4().hex[:16], "published_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0), "run_id": run_id, "seeds_dir": seeds_dir,
+           "pipeline_version": pipeline_version(), "warehouse_fingerprint": warehouse_fingerprint(),
+           "file_modified_ns": modified_ns, "how": how, "documents_total": counts["documents"],
+           "facts_total": counts["numeric_facts"], "files_carried": carried, "documents_dropped": dropped}
+    frame = pl.DataFrame([row], schema_overrides={"published_at": pl.Datetime("us")})
+    report = validate_frame(Publishes, frame)
+    if not report.passed:
+        raise PublishError(f"the publish record failed its schema, nothing published: {report.summary()}")
+    _load(con, "publishes", frame)
+    return LastPublish(row["publish_id"], row["published_at"], run_id, seeds_dir, row["warehouse_fingerprint"],
+                       modified_ns)
 
 
 CLAIM_FACTS_PER_PART = 100_000  # facts whose claims are made at once: what bounds the claims' memory
@@ -375,6 +454,16 @@ def _carried_in_copy(con: duckdb.DuckDBPyConnection, carry: pl.DataFrame) -> set
     return {row[0] for row in found}
 
 
+class PublishedFileChanged(PublishError):
+    """Another process wrote to the published file while (or since) this run read it."""
+
+
+def written_since_message(path: Path, when: str) -> str:
+    return (f"refused: the published warehouse {path} was written by another process {when} (a client that opened "
+            "it read-write); nothing was replaced and its writes are kept. Run again: the next run keeps that "
+            "client's tables and views and makes the pipeline's rows anew from the folder.")
+
+
 def publish_warehouse(
     path: Path,
     documents: Rows,
@@ -387,8 +476,9 @@ def publish_warehouse(
     max_dropped_share: float = DEFAULT_MAX_DROPPED_SHARE,
     source: str = "the seeds folder",
     reference: dict[str, pl.DataFrame] | None = None,
-    base: PublishedFile | None = None,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    seeds_dir: str = "",
+    run_id: str | None = None,
 ) -> PublishReport:
     """Build the warehouse in a new file and swap it in; raise ``PublishError`` on any failed check.
 
@@ -402,12 +492,17 @@ def publish_warehouse(
     locked by another process is waited for ``lock_wait_seconds``, then ``WarehouseLocked``.
     ``reference`` (entities, fx_rates: made from the lexicons and rate data, written whole
     every time) defaults to ``hops.reference_frames()``. DuckDB may use ``memory_limit``.
+    The file records the publish (``seeds_dir``, ``run_id``) in its ``publishes`` table.
 
-    When ``base`` (what the last publish recorded of its file) is the published file as it is
-    on disk, the new file starts as a copy of it and only the change is applied: the rows of
-    files not carried over are removed, the new rows loaded, the claims of the groups they
-    touch made again, and the spans of the new facts checked (``PublishReport.delta``); the
-    cost follows the change, not the corpus. Otherwise every carried row is copied into a new file.
+    When the published file is as the pipeline's last publish left it, by the same warehouse
+    code (``state.reusable``), the new file starts as a copy of it and only the change is
+    applied: the rows of files not carried over are removed, the new rows loaded, the claims of
+    the groups they touch made again, and the spans of the new facts checked
+    (``PublishReport.delta``); the cost follows the change, not the corpus. Otherwise every
+    carried row is copied into a new file, with the tables and views other clients made.
+    A file another process wrote to since its last publish carries nothing (``carry`` must be
+    empty: the raw hop then hands on every file), and one written to while this publish
+    builds is not replaced (``PublishedFileChanged``).
     """
     from pipelines.hops import reference_frames  # the hops import this module's neighbours
     path = published_target(Path(path))
@@ -415,21 +510,28 @@ def publish_warehouse(
     building = path.with_name(f".{path.name}.{uuid.uuid4().hex}.building")
     with _writer_lock(path):
         remove_orphans(path)
-        delta = carry is not None and base is not None and PublishedFile.on_disk(path) == base
+        read_as = FileIdentity.of(path)  # the published file this publish builds on
         with open_published(path, lock_wait_seconds, memory_limit) as published:
             previous = None if published is None else previous_detections(published)
             before = set() if published is None else published_documents(published)
+            last = None if published is None else last_publish(published)
+        if last is not None and written_since(path, last) and carry is not None and not carry.is_empty():
+            raise PublishedFileChanged(written_since_message(path, "since this run read it"))
+        delta = carry is not None and reusable(path, last)
         quarantine = keep_first_detection(quarantine, previous)
+        modified_ns = publish_time_ns()
         try:
             config = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION, "memory_limit": memory_limit}
             if delta:
                 shutil.copyfile(path, building)
+            kept: tuple[str, ...] = ()
             with duckdb.connect(str(building), config=config) as con:
                 if delta:
                     carried = _carried_in_copy(con, carry)
                 else:
                     create_schema(con)
                     carried = _carry_over(con, path, carry, lock_wait_seconds) if carry is not None else set()
+                    kept = _keep_from_published(con, path, lock_wait_seconds)
                 sources: dict[str, list[Rows]] = {"documents": [documents], "numeric_facts": [facts],
                                                   "quarantine": [quarantine]}
                 if carry is not None and recompute is not None:
@@ -468,11 +570,17 @@ def publish_warehouse(
                 refusal = dropped_share_error(dropped, len(before), max_dropped_share, source)
                 if refusal:
                     raise PublishError(refusal, results)
+                publish = _publish_row(con, modified_ns=modified_ns, how="delta" if delta else "new_file",
+                                       seeds_dir=seeds_dir, run_id=run_id, carried=len(carried), dropped=dropped)
                 counts = table_counts(con)
                 summaries = {name: query_frame(con, sql) for name, sql in sql_summaries().items()}
                 con.execute("CHECKPOINT")
+            os.utime(building, ns=(modified_ns, modified_ns))  # what the publishes row records
+            if FileIdentity.of(path) != read_as:
+                raise PublishedFileChanged(written_since_message(path, "while this run built the next warehouse"))
             os.replace(building, path)
         finally:
             for leftover in (building, building.with_name(building.name + ".wal")):
                 leftover.unlink(missing_ok=True)
-    return PublishReport(path, counts, results, summaries, carried=len(carried), dropped=dropped, delta=delta)
+    return PublishReport(path, counts, results, summaries, carried=len(carried), dropped=dropped, delta=delta,
+                         publish=publish, kept_objects=kept)

@@ -25,6 +25,7 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.files import FileStat
+from pipelines.warehouse.state import last_publish, written_since
 
 DEFAULT_LOCK_WAIT_SECONDS = 30.0
 # How much memory DuckDB may use per connection of a run before it spills to disk (its own
@@ -140,6 +141,13 @@ def read_published(path: Path, version: str, lock_wait_seconds: float = DEFAULT_
     with open_published(path, lock_wait_seconds, memory_limit) as con:
         if con is None:
             return PublishedState(hashes={})
+        last = last_publish(con)
+        if last is not None and written_since(path, last):
+            # A client changed the file: its rows may not be what the pipeline made of the files.
+            return PublishedState(hashes={}, note=(
+                f"the published warehouse {path} was written by another process since its last publish "
+                f"({last.published_at:%Y-%m-%d %H:%M:%S} UTC): every file is processed again, and the tables and "
+                "views that process made are kept"))
         try:
             rows = query_frame(
                 con,

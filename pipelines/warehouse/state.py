@@ -1,22 +1,26 @@
-"""What a publish records of the file it wrote, so the next run can tell whether that file is
-still the warehouse it left: the warehouse code that made it, its size and its time.
+"""What the published file knows of itself: its newest ``publishes`` row, and whether another
+process wrote to it since.
 
-Recorded in the Dagster materialization's metadata of the `documents` table (the incremental
-state lives in the asset graph, not in a side file). A run compares it with the file on disk:
-the same means nothing else wrote the file since, so a run that changed nothing keeps it
-(``unchanged.py``) and a run that changed a few files applies just their rows to a copy of it
-(``publish.py``); anything else builds the warehouse anew.
+The state a run relies on lives in the warehouse file it describes, not in Dagster's run
+history: two warehouses on one ``DAGSTER_HOME`` never see each other's state, and wiping
+``.dagster_home`` costs no rebuild. Every publish writes a ``publishes`` row (what code made
+the file, from which folder) and gives the file the modification time the row records. A run
+compares the two: the same means nothing else wrote the file since, so a run that changed
+nothing keeps it (``unchanged.py``) and a run that changed a few files applies just their rows
+to a copy of it (``publish.py``). Another time on disk means a client wrote to it: its own
+tables and views are kept, the pipeline's rows are made again from the folder.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+
+import duckdb
 
 from pipelines.schema.ddl import SQL_DIR
 from pipelines.version import pipeline_version
@@ -45,33 +49,66 @@ def warehouse_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class PublishedFile:
-    """The published file as a publish left it: where, the code that made it, its size and time."""
+def publish_time_ns() -> int:
+    """The modification time a publish gives its file: now, in whole seconds, so that every file
+    system keeps it exactly, and a later write (which stamps nanoseconds) never equals it."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).timestamp().__int__() * 1_000_000_000
 
-    path: str
+
+@dataclass(frozen=True)
+class LastPublish:
+    """The newest ``publishes`` row of a warehouse file."""
+
+    publish_id: str
+    published_at: dt.datetime
+    run_id: str | None
+    seeds_dir: str
     fingerprint: str
-    size_bytes: int
     modified_ns: int
 
-    KEYS: ClassVar[tuple[str, ...]] = ("path", "warehouse_fingerprint", "warehouse_size_bytes",
-                                       "warehouse_modified_ns")
+    def metadata(self) -> dict[str, object]:
+        """What the catalog shows of the published file (a report: runs read the file itself)."""
+        return {"publish_id": self.publish_id, "published_at": self.published_at.isoformat(sep=" "),
+                "published_by_run": self.run_id or "", "published_from": self.seeds_dir,
+                "warehouse_fingerprint": self.fingerprint}
+
+
+def last_publish(con: duckdb.DuckDBPyConnection, database: str | None = None) -> LastPublish | None:
+    """The newest publish of the file open on ``con`` (or its attached ``database``); None for a
+    file without a ``publishes`` table (not the pipeline's, or an earlier release's)."""
+    table = f"{database}.main.publishes" if database else "publishes"
+    try:
+        rows = con.execute(f"SELECT publish_id, published_at, run_id, seeds_dir, warehouse_fingerprint, "
+                           f"file_modified_ns FROM {table} ORDER BY published_at DESC, publish_id LIMIT 1").fetchall()
+    except (duckdb.CatalogException, duckdb.BinderException):
+        return None
+    return LastPublish(*rows[0]) if rows else None
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """Which bytes a path holds, as far as ``stat`` tells: a write or a replace changes it."""
+
+    inode: int
+    size: int
+    modified_ns: int
 
     @classmethod
-    def on_disk(cls, path: Path) -> PublishedFile | None:
+    def of(cls, path: Path) -> FileIdentity | None:
         try:
             status = os.stat(path)
         except OSError:
             return None
-        return cls(str(path), warehouse_fingerprint(), status.st_size, status.st_mtime_ns)
+        return cls(status.st_ino, status.st_size, status.st_mtime_ns)
 
-    def metadata(self) -> dict[str, object]:
-        values = (self.path, self.fingerprint, self.size_bytes, str(self.modified_ns))  # ns overflow int metadata
-        return dict(zip(self.KEYS, values, strict=True))
 
-    @classmethod
-    def from_metadata(cls, metadata: Mapping[str, object]) -> PublishedFile | None:
-        if not all(key in metadata for key in cls.KEYS):
-            return None
-        path, fingerprint, size, modified = (metadata[key] for key in cls.KEYS)
-        return cls(str(path), str(fingerprint), int(size), int(modified))
+def written_since(path: Path, last: LastPublish) -> bool:
+    """Whether another process wrote to the file since ``last`` published it."""
+    identity = FileIdentity.of(path)
+    return identity is None or identity.modified_ns != last.modified_ns
+
+
+def reusable(path: Path, last: LastPublish | None) -> bool:
+    """Whether the file is as the pipeline's last publish left it, by the same warehouse code: its
+    rows can be kept and a change applied to a copy of it."""
+    return last is not None and last.fingerprint == warehouse_fingerprint() and not written_since(path, last)

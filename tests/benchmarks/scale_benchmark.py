@@ -184,7 +184,7 @@ class Build:
 
 def run_build(checkout: Path, folder: Path, db: Path, workers: int) -> Build:
     # run storage (step outputs, logs), the staged Parquet files, the review site
-    outside = [checkout / ".dagster_home", db.parent / ".staging", db.parent / "review"]
+    outside = [checkout / ".dagster_home", db.parent / ".staging", db.with_name(db.stem + ".review")]
     since = time.time()
     with PeakMemory() as memory:
         started = time.perf_counter()

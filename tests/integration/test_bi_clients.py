@@ -65,7 +65,7 @@ def test_sqlalchemy_duckdb_engine_lists_tables_views_and_comments(built):
     assert probe.returncode == 0, probe.stderr[-3000:]
     seen = json.loads(probe.stdout)
     assert sorted(seen["tables"]) == ["claim_facts", "claims", "documents", "entities", "fx_rates", "numeric_facts",
-                                      "quarantine"]
+                                      "publishes", "quarantine"]
     assert sorted(seen["views"]) == ["claim_conflicts", "claim_timeline", "fact_details"]
     assert {"subject", "metric", "topic", "value_usd", "fx_rate_date", "metric_cue_end"} <= set(
         seen["comments"]["fact_details"])

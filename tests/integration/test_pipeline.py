@@ -115,7 +115,7 @@ def test_definitions_load_with_schemas_and_descriptions():
     keys = sorted(k.to_user_string() for k in graph.get_all_asset_keys())
     assert keys == ["annual_fx_rates", "claim_facts", "claims", "documents", "entities", "extract_rejects",
                     "extracted_facts", "fx_rates", "known_entities", "numeric_facts", "parse_rejects",
-                    "parsed_documents", "quarantine", "raw_seed_files", "review_site"]
+                    "parsed_documents", "publishes", "quarantine", "raw_seed_files", "review_site"]
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assert node.description

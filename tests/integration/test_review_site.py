@@ -29,8 +29,8 @@ def seeds_site(tmp_path_factory):
     built = run_in(folder, readme_command("build-seeds"))
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     opened = run_in(folder, readme_command("review-open"))  # the README's line that says what to open
-    assert opened.stdout.strip() == f"open {(folder / 'data' / 'review' / 'index.html').as_uri()}", opened.stderr
-    return folder / "data" / "warehouse.duckdb", folder / "data" / "review", folder / "chromium-profile"
+    assert opened.stdout.strip() == f"open {(folder / 'data' / 'warehouse.review' / 'index.html').as_uri()}", opened.stderr
+    return folder / "data" / "warehouse.duckdb", folder / "data" / "warehouse.review", folder / "chromium-profile"
 
 
 def test_every_seed_fact_is_highlighted_once_with_its_exact_text(seeds_site):
@@ -62,7 +62,7 @@ def test_a_folder_with_conflicts_shows_them_first(tmp_path):
     folder = sandbox(tmp_path / "checkout")
     built = run_in(folder, readme_command("build-seeds"), SEEDS_DIR=str(FIXTURES / "claims" / "docs"))
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
-    claims = folder / "data" / "review" / "claims.html"
+    claims = folder / "data" / "warehouse.review" / "claims.html"
     page = dump_dom(claims.as_uri(), tmp_path / "profile")
     statuses = re.findall(r'<section class="claim claim-(\w+)"', page)
     assert statuses == ["conflict"] * 3 + ["corroborated"] * 4

@@ -50,7 +50,8 @@ def test_every_way_of_sharing_out_the_work_publishes_the_same_warehouse(tmp_path
         run = run_in(checkout, readme_command("build-seeds"), SEEDS_DIR=str(corpus), DUCKDB_PATH=str(db), **settings)
         assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
         built[name] = _tables(db)
-        review = sorted(p.relative_to(db.parent / "review").as_posix() for p in (db.parent / "review").rglob("*.html"))
+        site = db.with_name(db.stem + ".review")
+        review = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
         built[name]["review pages"] = review
         shard_steps[name] = dict((shard, pid) for pid, shard in SHARD_STEP.findall(run.stdout + run.stderr))
     assert len(built["one process"]["documents"]) == 80 and len(built["one process"]["numeric_facts"]) > 500

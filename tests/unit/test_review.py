@@ -13,7 +13,7 @@ import polars as pl
 from pipelines.review.fragments import escape
 from pipelines.review.marks import lay_out
 from pipelines.review.numbers import number, usd
-from pipelines.review.site import interval, read_manifest, render_site, write_site
+from pipelines.review.site import interval, read_manifest, render_site, site_folder_problem, write_site
 from tests.browser import highlighted_facts
 
 BODY = "中國供應了全球60%的稀土礦物,控製著超過85%的稀土加工。<script>alert(1)</script>"
@@ -126,18 +126,48 @@ def test_claims_page_lists_conflicts_first_and_leaves_single_claims_to_their_pag
 
 
 def test_writing_again_renders_and_rewrites_nothing_and_removes_pages_of_documents_that_are_gone(tmp_path):
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "gone.html").write_text("old")
-    first = write_site(render_site(rows([fact("a", 7, 10)]), warehouse="w.duckdb"), tmp_path)
-    assert (first.files, first.rendered, first.written, first.removed) == (5, 1, 5, 1)
+    two = [document(), document("d2", source_file="d2.md")]
+    first = write_site(render_site(rows([fact("a", 7, 10)], documents=two), warehouse="w.duckdb"), tmp_path)
+    assert (first.files, first.rendered, first.written, first.removed) == (6, 2, 6, 0)
     assert pages(rows([fact("a", 7, 10)])) == pages(rows([fact("a", 7, 10)]))  # same rows, same bytes
-    again = write_site(render_site(rows([fact("a", 7, 10)]), warehouse="w.duckdb",
-                                   previous=read_manifest(tmp_path)), tmp_path)
+    again = write_site(render_site(rows([fact("a", 7, 10)], documents=two), warehouse="w.duckdb",
+                                   previous=read_manifest(tmp_path).pages), tmp_path, previous=read_manifest(tmp_path))
     assert (again.rendered, again.written, again.removed) == (0, 0, 0)
     changed = write_site(render_site(rows([fact("a", 7, 10, topic="gallium")]), warehouse="w.duckdb",
-                                     previous=read_manifest(tmp_path)), tmp_path)
-    assert (changed.rendered, changed.written) == (1, 1)  # the document's page; no index line shows a topic
+                                     previous=read_manifest(tmp_path).pages), tmp_path,
+                         previous=read_manifest(tmp_path))
+    assert (changed.rendered, changed.removed) == (1, 1)  # d1's page again; d2's page is gone
     assert "gallium" in (tmp_path / "docs" / "d1.html").read_text()
+    assert not (tmp_path / "docs" / "d2.html").exists()
+    assert read_manifest(tmp_path).files == {"index.html", "claims.html", "review.css", "review.js", "docs/d1.html"}
+
+
+def test_the_site_refuses_a_folder_with_files_it_did_not_write_or_another_warehouse_s_site(tmp_path):
+    assert site_folder_problem(tmp_path / "new", "w.duckdb", read_manifest(tmp_path / "new")) is None
+    assert site_folder_problem(tmp_path, "w.duckdb", read_manifest(tmp_path)) is None  # empty
+    (tmp_path / "notes.html").write_text("mine")
+    (tmp_path / "review.css").write_text("mine too")
+    problem = site_folder_problem(tmp_path, "w.duckdb", read_manifest(tmp_path))
+    assert problem.startswith(f"REVIEW_DIR {tmp_path} holds files the review site did not write (notes.html, "
+                              "review.css)")
+    site = tmp_path / "site"
+    write_site(render_site(rows([fact("a", 7, 10)]), warehouse="w.duckdb"), site, warehouse="/data/w.duckdb")
+    assert site_folder_problem(site, "/data/w.duckdb", read_manifest(site)) is None
+    assert "holds the review site of another warehouse (/data/w.duckdb)" in site_folder_problem(
+        site, "/data/other.duckdb", read_manifest(site))
+
+
+def test_a_site_of_an_earlier_release_is_taken_over_with_its_own_files(tmp_path):
+    """Its manifest listed the document pages only; its other files are the site's by name."""
+    for name in ("index.html", "index-2.html", "claims.html", "review.css", "review.js", "docs/d1.html"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("old")
+    (tmp_path / ".pages.json").write_text('{"docs/d1.html": "k1"}')
+    manifest = read_manifest(tmp_path)
+    assert manifest.pages == {"docs/d1.html": "k1"} and manifest.warehouse is None
+    assert site_folder_problem(tmp_path, "w.duckdb", manifest) is None
+    write_site(render_site(rows([fact("a", 7, 10)]), warehouse="w.duckdb"), tmp_path, previous=manifest)
+    assert not (tmp_path / "index-2.html").exists()  # the earlier site's, no longer part of it
 
 
 def test_the_claims_page_lists_claims_and_facts_up_to_a_cap(monkeypatch):
