@@ -12,6 +12,8 @@ schedule or the sensor publish one at a time (limit in ``.dagster_home/dagster.y
 """
 
 
+import functools
+
 import dagster as dg
 import polars as pl
 
@@ -20,6 +22,7 @@ from pipelines.hops import process_files, publishable, unchanged_files
 from pipelines.memory import return_free_heap
 from pipelines.parallel import stop_fork_server
 from pipelines.resources import Processing, SeedFolder, WarehouseFile
+from pipelines.run_storage import remove_finished_runs, step_values_folder
 from pipelines.schema.ddl import table_metadata
 from pipelines.staged import StagedRows, remove_stale_runs
 from pipelines.schema.tables import ClaimFacts, Claims, Documents, Entities, FxRates, NumericFacts, Publishes, Quarantine
@@ -160,9 +163,11 @@ def publish_tables(
     if report.kept_objects:
         context.log.info(f"kept the tables and views other clients made in {path}: {', '.join(report.kept_objects)}")
     staged = (parsed_documents, extracted_facts, parse_rejects, extract_rejects)
-    removed = remove_stale_runs(warehouse_file.staging_folder(), staged, lambda run_id: _run_finished(context, run_id))
+    finished = functools.partial(_run_finished, context)
+    removed = remove_stale_runs(warehouse_file.staging_folder(), staged, finished)
     if removed:
         context.log.info(f"removed the staged files of {len(removed)} earlier runs")
+    remove_finished_runs(step_values_folder(context.instance), context.run_id, finished)
     changes = dict(raw_seed_files.group_by("change").len().iter_rows())
     this_run = {"added_files": changes.get("added", 0), "changed_files": changes.get("changed", 0),
                 "unchanged_files_carried_over": report.carried, "dropped_documents": report.dropped,

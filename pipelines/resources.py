@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines import settings
+from pipelines.run_storage import RunScopedIOManager
 from pipelines.settings import DEFAULT_DUCKDB_PATH, DEFAULT_SEEDS_DIR
 from pipelines.ingest.files import DEFAULT_MAX_FILE_BYTES, ReadPolicy, check_seed_folder
 from pipelines.parallel import DEFAULT_MIN_ITEMS, machine_workers
@@ -99,8 +100,10 @@ class Processing(dg.ConfigurableResource):
 
 
 def default_resources(seeds_dir: str | None = None, duckdb_path: str | None = None) -> dict[str, object]:
-    """The resources with every setting from the environment (``pipelines/settings.py``)."""
+    """The resources with every setting from the environment (``pipelines/settings.py``), and the
+    IO manager that keeps each run's step values to that run (``pipelines/run_storage.py``)."""
     return {
+        "io_manager": RunScopedIOManager(),
         "seed_folder": SeedFolder(
             path=seeds_dir or settings.value("SEEDS_DIR"),
             max_file_bytes=int(settings.value("MAX_FILE_BYTES")),
