@@ -99,3 +99,82 @@ def highlighted_facts(html: str) -> list[tuple[str, str]]:
     parser = HighlightedFacts()
     parser.feed(html)
     return parser.marks
+
+
+def chromedriver() -> str:
+    """ChromeDriver from Debian's ``chromium-driver`` (installed with Chromium when missing)."""
+    chromium()
+    found = shutil.which("chromedriver")
+    if not found:
+        if os.geteuid() != 0:
+            pytest.skip("chromedriver is not installed and this user cannot install it")
+        _apt_install("chromium-driver")
+        found = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    return found
+
+
+class Browser:
+    """Headless Chromium driven over the W3C WebDriver protocol (ChromeDriver's HTTP API, spoken
+    with urllib: no client library), for tests that click: open a page, click its links, read
+    what its scripts did and what the browser logged (Content-Security-Policy refusals)."""
+
+    def __init__(self, profile: Path) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.driver = subprocess.Popen([chromedriver(), f"--port={self.port}"], stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+        capabilities = {"browserName": "chrome", "goog:loggingPrefs": {"browser": "ALL"},
+                        "goog:chromeOptions": {"binary": chromium(), "args": [*CHROMIUM_FLAGS,
+                                                                              f"--user-data-dir={profile}"]}}
+        self.session = self._call("POST", "/session", {"capabilities": {"alwaysMatch": capabilities}},
+                                  retry_seconds=20)["sessionId"]
+
+    def _call(self, method: str, path: str, body: dict | None = None, retry_seconds: float = 0) -> dict:
+        import json
+        import time
+        import urllib.error
+        import urllib.request
+
+        deadline = time.monotonic() + retry_seconds
+        while True:
+            request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", method=method,
+                                             data=json.dumps(body or {}).encode() if method == "POST" else None,
+                                             headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    return json.loads(response.read())["value"]
+            except urllib.error.HTTPError as error:
+                raise AssertionError(f"WebDriver {method} {path}: {error.read()[:500]!r}") from None
+            except (ConnectionError, urllib.error.URLError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    def open(self, url: str) -> None:
+        self._call("POST", f"/session/{self.session}/url", {"url": url})
+
+    def run(self, script: str) -> object:
+        """A script run by the driver (not by the page: the page's policy does not apply to it)."""
+        return self._call("POST", f"/session/{self.session}/execute/sync", {"script": script, "args": []})
+
+    def click_all(self, css: str) -> int:
+        """Click every element ``css`` matches, in page order; how many were clicked."""
+        elements = self._call("POST", f"/session/{self.session}/elements", {"using": "css selector", "value": css})
+        for element in elements:
+            self._call("POST", f"/session/{self.session}/element/{next(iter(element.values()))}/click")
+        return len(elements)
+
+    def log(self) -> list[str]:
+        """What the browser logged since the last call (console messages, policy refusals)."""
+        entries = self._call("POST", f"/session/{self.session}/se/log", {"type": "browser"})
+        return [entry["message"] for entry in entries]
+
+    def close(self) -> None:
+        try:
+            self._call("DELETE", f"/session/{self.session}")
+        finally:
+            self.driver.terminate()
+            self.driver.wait(timeout=30)

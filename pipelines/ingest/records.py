@@ -24,6 +24,7 @@ from pipelines.ingest.decode import decode_bytes
 from pipelines.ingest.errors import RejectedFile
 from pipelines.ingest.front_matter import FrontMatterError, SafeYAMLHandler
 from pipelines.ingest.language import detect_language
+from pipelines.ingest.links import http_link
 
 METRICS = ("followers_count", "views_count", "upvotes_count", "comments_count")
 _FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\n")
@@ -101,6 +102,15 @@ def _timestamp(value: object) -> dt.datetime | None:
 _SCALARS = (str, int, float, dt.date)
 
 
+def web_address(address: str | None, warnings: list[str]) -> str | None:
+    """The document's address when it is an http(s) one; any other (``javascript:``, ``data:``,
+    a bare word) is left out with a warning, so no reader of ``documents.url`` links it."""
+    if address is None or http_link(address):
+        return address
+    warnings.append(f"url {address[:60]!r} is not an http(s) address: left empty")
+    return None
+
+
 def _text_field(value: object, name: str = "field", warnings: list[str] | None = None) -> str | None:
     """A header value as one line of text. Scalars become their text, a list of scalars is
     joined with "; "; anything else (a mapping, binary data) is no text: None, with a warning."""
@@ -136,7 +146,8 @@ def _parse_markdown(text: str) -> dict:
     if echoed:
         content = echoed.sub("", content)
     url_key = next((k for k in chrome.url_keys if meta.get(k)), None)
-    url = (_text_field(meta[url_key], url_key, warnings) if url_key else None) or find_original_url(content)
+    url = web_address((_text_field(meta[url_key], url_key, warnings) if url_key else None)
+                      or find_original_url(content), warnings)
     author = _text_field(meta.get("author"), "author", warnings)
     return {
         "format": "markdown",

@@ -34,6 +34,7 @@ import jinja2
 import polars as pl
 from markupsafe import Markup
 
+from pipelines.ingest.links import http_link
 from pipelines.parallel import worker_pool
 from pipelines.review import charts
 from pipelines.review.fragments import body_html, fact_cards_html, status_badge
@@ -200,7 +201,7 @@ def _fact_view(fact: dict, claims: list[dict]) -> dict:
 
 def _document_view(doc: dict) -> dict:
     return {**doc, "published": _day(doc["published_at"]), "saved": _day(doc["saved_at"]),
-            "page": f"docs/{doc['doc_id']}.html"}
+            "page": f"docs/{doc['doc_id']}.html", "link": http_link(doc["url"])}  # only http(s) is a link
 
 
 def _fact_views(facts: pl.DataFrame, claims: pl.DataFrame) -> dict[str, dict]:

@@ -140,3 +140,15 @@ def test_markdown_rewrites_are_skipped_only_where_they_cannot_match(text):
     for pattern, replacement, _ in _MARKDOWN_REWRITES:
         unconditional = pattern.sub(replacement, unconditional)
     assert strip_markdown(text) == unconditional
+
+
+def test_only_http_addresses_are_kept_as_a_document_s_url():
+    from pipelines.ingest.links import http_link
+
+    for address in ("https://www.reuters.com/a", "HTTP://example.org/x?y=1"):
+        assert http_link(address) == address
+    for address in ("javascript:alert(1)", "JaVaScript:alert(1)", " java\tscript:x", "data:text/html,x",
+                    "vbscript:x", "//cdn.example.org/x", "https:///x", "file:///etc/passwd", "www.example.org"):
+        assert http_link(address) is None, address
+    doc = parse_document("x.md", b"---\ntitle: t\nsource_url: 'javascript:alert(1)'\n---\n\nNvidia lost 5%.\n")
+    assert doc.url is None and "url 'javascript:alert(1)' is not an http(s) address" in doc.parse_warnings
