@@ -1,9 +1,10 @@
 """One seed file to one document record: ``parse_document(source_file, data) -> Document``.
 
-Belongs here: recognising the file's shape (Markdown with YAML front matter, plain text
-with a publisher line, blog with an author line, news with an editor line and related
-headlines, or untitled plain text), reading its header fields, and assembling the record
-with its cleaned body and languages. Header patterns live in ``shapes.yaml``. Raises
+Belongs here: recognising the file's shape (a PDF, a saved web page, Markdown with YAML
+front matter, plain text with a publisher line, blog with an author line, news with an
+editor line and related headlines, or untitled plain text), reading its header fields, and
+assembling the record with its cleaned body and languages (``html.py`` and ``pdf.py`` read
+the article out of a page or a PDF). Header patterns live in ``shapes.yaml``. Raises
 ``RejectedFile`` for a file that cannot be a document.
 """
 
@@ -23,8 +24,10 @@ from pipelines.ingest.body import clean_body, find_original_url, load_page_chrom
 from pipelines.ingest.decode import decode_bytes
 from pipelines.ingest.errors import RejectedFile
 from pipelines.ingest.front_matter import FrontMatterError, SafeYAMLHandler
+from pipelines.ingest.html import is_html, parse_html
 from pipelines.ingest.language import detect_language
 from pipelines.ingest.links import http_link
+from pipelines.ingest.pdf import is_pdf, parse_pdf
 
 METRICS = ("followers_count", "views_count", "upvotes_count", "comments_count")
 _FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\n")
@@ -201,12 +204,36 @@ def _parse_plain(text: str) -> dict:
     return fields
 
 
-def parse_document(source_file: str, data: bytes) -> Document:
-    """Parse one file. Raises ``RejectedFile`` when it cannot be a document."""
+def _parse_page(fields: dict) -> dict:
+    """A web page's or PDF's fields (``html.py``, ``pdf.py``) as document fields, checked like
+    front matter's: dates read, addresses only http(s), text fields text."""
+    warnings: list[str] = []
+    published = fields.get("published_at")
+    return {**fields, "title": _text_field(fields.get("title"), "title", warnings),
+            "author": _text_field(fields.get("author"), "author", warnings),
+            "publisher": _text_field(fields.get("publisher"), "publisher", warnings),
+            "url": web_address(_text_field(fields.get("url"), "url", warnings), warnings),
+            "published_at": published if isinstance(published, dt.datetime) or published is None
+            else parse_timestamp(published, "date", warnings),
+            "warnings": warnings}
+
+
+def _fields(data: bytes) -> tuple[dict, tuple[str, ...]]:
+    """The document fields of a file by its shape (PDF, web page, Markdown with front matter,
+    plain text), and what decoding it repaired."""
+    if is_pdf(data):
+        return _parse_page(parse_pdf(data)), ()
     decoded = decode_bytes(data)
     text = decoded.text
-    fields = _parse_markdown(text) if _FRONT_MATTER_OPEN.match(text) else _parse_plain(text)
-    warnings = [*decoded.warnings, *fields.pop("warnings")]
+    if is_html(text):
+        return _parse_page(parse_html(text)), decoded.warnings
+    return (_parse_markdown(text) if _FRONT_MATTER_OPEN.match(text) else _parse_plain(text)), decoded.warnings
+
+
+def parse_document(source_file: str, data: bytes) -> Document:
+    """Parse one file. Raises ``RejectedFile`` when it cannot be a document."""
+    fields, repaired = _fields(data)
+    warnings = [*repaired, *fields.pop("warnings")]
     body, chrome_metrics = clean_body(fields.pop("raw_body"))
     if not body:
         raise RejectedFile("parse", "no body text after removing markup and page chrome")

@@ -27,7 +27,7 @@ from pipelines.vocabulary import (  # the one registry of closed lists
     category_of,
 )
 
-FORMATS = ["markdown", "plain_text", "blog", "news", "text"]
+FORMATS = ["markdown", "plain_text", "blog", "news", "text", "html", "pdf"]
 STAGES = ["read", "parse", "extract"]
 CHANGES = ["added", "changed", "unchanged"]
 
@@ -56,7 +56,8 @@ class Documents(pa.DataFrameModel):
     doc_id: str = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$", description="Stable key: a hash of source_file")
     source_file: str = pa.Field(unique=True, description="Path relative to the seeds folder, POSIX form")
     content_sha256: str = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the file's bytes")
-    format: str = pa.Field(isin=FORMATS, description="File shape: markdown, plain_text, blog, news or text")
+    format: str = pa.Field(isin=FORMATS, description="File shape: markdown, plain_text, blog, news, text, html (a "
+                           "saved web page) or pdf")
     title: str = pa.Field(description="Article title")
     author: str = pa.Field(nullable=True, description="Author, when the file names one")
     publisher: str = pa.Field(nullable=True, description="Publisher or site, when the file names one")

@@ -31,7 +31,7 @@ COMMENT ON TABLE documents IS 'One row per parsed article: header fields, cleane
 COMMENT ON COLUMN documents.doc_id IS 'Stable key: a hash of source_file';
 COMMENT ON COLUMN documents.source_file IS 'Path relative to the seeds folder, POSIX form';
 COMMENT ON COLUMN documents.content_sha256 IS 'SHA-256 of the file''s bytes';
-COMMENT ON COLUMN documents.format IS 'File shape: markdown, plain_text, blog, news or text';
+COMMENT ON COLUMN documents.format IS 'File shape: markdown, plain_text, blog, news, text, html (a saved web page) or pdf';
 COMMENT ON COLUMN documents.title IS 'Article title';
 COMMENT ON COLUMN documents.author IS 'Author, when the file names one';
 COMMENT ON COLUMN documents.publisher IS 'Publisher or site, when the file names one';

@@ -1,0 +1,41 @@
+"""A saved web page (HTML) read as an article: its text without the page around it.
+
+A page saved from a browser holds the article inside navigation, scripts, related links and
+footers, and its title three times over (``<title>``, ``og:title``, ``<h1>``). Reading it as
+plain text would make facts of all of it. trafilatura (a maintained main-text and metadata
+extractor, with htmldate for publication dates) finds the article's blocks and its title,
+author, date, site name and address; each block becomes a paragraph of the body, which is
+what facts' spans point into.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.ingest.errors import RejectedFile
+
+# A file is a web page when its text starts with a doctype or an <html> tag (after a BOM,
+# blank lines or an XML prolog or comment), whatever its name.
+_HTML_START = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
+                         re.IGNORECASE | re.DOTALL)
+
+
+def is_html(text: str) -> bool:
+    return _HTML_START.match(text[:4096]) is not None
+
+
+def parse_html(text: str) -> dict:
+    """The document fields of a web page; ``RejectedFile`` when it holds no article text."""
+    import trafilatura  # imported when a page is read: it and its date parser take a second to load
+
+    try:
+        page = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, include_tables=True,
+                                           include_images=False, deduplicate=True)
+    except Exception as exc:  # noqa: BLE001 - a page the extractor cannot read is quarantined, not fatal
+        raise RejectedFile("parse", f"web page cannot be read: {type(exc).__name__}: {exc}") from exc
+    if page is None or not (page.text or "").strip():
+        raise RejectedFile("parse", "web page without article text (navigation, scripts or an empty page only)")
+    # One block per line; a blank line between blocks makes each a paragraph, as in Markdown.
+    body = "\n\n".join(line.strip() for line in page.text.split("\n") if line.strip())
+    return {"format": "html", "title": page.title, "author": page.author, "publisher": page.sitename,
+            "url": page.url, "published_at": page.date, "raw_body": body}
