@@ -14,14 +14,16 @@ import re
 
 from pipelines.ingest.errors import RejectedFile
 
-# A file is a web page when its text starts with a doctype or an <html> tag (after a BOM,
-# blank lines or an XML prolog or comment), whatever its name.
-_HTML_START = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
-                         re.IGNORECASE | re.DOTALL)
+# A file is a web page, whatever its name, when its text starts with a tag (after blank lines)
+# and its head holds a doctype or an <html>, <head> or <body> tag: saved pages may open with
+# an XML prolog, a comment or a stray <script> before the document proper.
+_STARTS_WITH_TAG = re.compile(r"\A\s*<[!?a-zA-Z]")
+_PAGE_TAG = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
 
 
 def is_html(text: str) -> bool:
-    return _HTML_START.match(text[:4096]) is not None
+    head = text[:4096]
+    return _STARTS_WITH_TAG.match(head) is not None and _PAGE_TAG.search(head) is not None
 
 
 def parse_html(text: str) -> dict:
