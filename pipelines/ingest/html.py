@@ -31,8 +31,10 @@ def parse_html(text: str) -> dict:
     import trafilatura  # imported when a page is read: it and its date parser take a second to load
 
     try:
+        # No deduplicate: trafilatura's is a cache across calls, so a page read twice in one
+        # process (a re-run, a test) would lose its text the second time.
         page = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, include_tables=True,
-                                           include_images=False, deduplicate=True)
+                                           include_images=False, deduplicate=False)
     except Exception as exc:  # noqa: BLE001 - a page the extractor cannot read is quarantined, not fatal
         raise RejectedFile("parse", f"web page cannot be read: {type(exc).__name__}: {exc}") from exc
     if page is None or not (page.text or "").strip():

@@ -117,7 +117,7 @@ def test_a_folder_of_pages_and_pdfs_becomes_documents_and_a_scan_is_quarantined(
         quarantined = con.execute("SELECT source_file, stage, reason FROM quarantine").fetchall()
         facts = con.execute("SELECT count(*) FROM numeric_facts f JOIN documents d USING (doc_id) "
                             "WHERE d.body[f.start_char + 1:f.end_char] <> f.text").fetchall()
-    assert formats == [("html", 4), ("pdf", 4)]
+    assert formats == [("html", 5), ("pdf", 4)]
     assert quarantined == [("scan.pdf", "parse", "scanned PDF without a text layer (1 pages, no text): run OCR "
                                                   "on it to read its numbers")]
     assert facts == [(0,)]  # every span points into the stored body
@@ -128,3 +128,8 @@ def test_a_page_opening_with_a_stray_script_is_still_a_page():
     assert (doc.format, doc.language, doc.published_at) == ("html", "zh-Hant", dt.datetime(2024, 10, 17))
     assert doc.title == "大摩報告指稱，供應鏈跡象顯示，蘋果iPhone SE4已開始備貨"
     assert "alert(" not in doc.body and "週三回吐2.07美元或0.89%至231.78美元" in doc.body
+
+
+def test_reading_a_page_twice_in_one_process_gives_the_same_document():
+    first, again = _parse("zh_hant_apple_baseband_investor.html"), _parse("zh_hant_apple_baseband_investor.html")
+    assert first == again
