@@ -94,6 +94,15 @@ def column_descriptions() -> dict[str, str]:
 
 
 _VIEW_COLUMN = re.compile(r"^-- column (\w+): (.+)$", re.MULTILINE)
+_VIEW_COMMENT = re.compile(r"^-- view: (.+)$", re.MULTILINE)
+
+
+def view_comment(view: str, sql: str) -> str:
+    """COMMENT ON VIEW from the view file's ``-- view: text`` line (every view has one)."""
+    match = _VIEW_COMMENT.search(sql)
+    if match is None:
+        raise ValueError(f"sql/views/{view}.sql lacks its '-- view: <what a row is>' line")
+    return f"COMMENT ON VIEW {view} IS {_sql_string(match.group(1))};"
 
 
 def view_comments(view: str, columns: list[str], sql: str = "") -> list[str]:
@@ -117,7 +126,7 @@ def create_schema(con) -> None:
         columns = [row[0] for row in con.execute(
             "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [path.stem]
         ).fetchall()]
-        for statement in view_comments(path.stem, columns, sql):
+        for statement in [view_comment(path.stem, sql), *view_comments(path.stem, columns, sql)]:
             con.execute(statement)
 
 

@@ -1,5 +1,6 @@
 -- BI view: each pair of facts from two documents whose values contradict one claim
 -- (GUIDELINES.md "Claims": their intervals do not meet), side by side. One row per pair.
+-- view: Each pair of facts from two documents whose values contradict one claim (their intervals do not meet), side by side with both sentences, documents and dates; one row per pair.
 -- The file stem is the view's name; columns named like a published column mean what its
 -- model says, the others are described below.
 -- column value_a: The first fact's value (low end of a range), in unit

@@ -1,5 +1,6 @@
 -- BI view: a claim's values by the publication date of the documents that state them, one
 -- row per fact (chart a claim over time: published_at on x, value or value_usd on y).
+-- view: A claim's values by the publication date of the documents that state them, one row per fact: chart a claim over time.
 -- column claim_year: The claim's year (claims.year), empty when no fact states one
 -- column claim_status: The claim's status (claims.status): single, corroborated or conflict
 CREATE OR REPLACE VIEW claim_timeline AS

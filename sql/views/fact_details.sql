@@ -1,4 +1,5 @@
 -- BI view: each fact with the document it comes from. Explicit columns: this is a contract.
+-- view: Each numeric fact with the title, author, publisher, URL, date and language of its document, what it is about (subject, metric, topic) and its value in US dollars, for dashboards.
 -- The file stem is the view's name; its column comments are added from the Pandera models.
 CREATE OR REPLACE VIEW fact_details AS
 SELECT
@@ -36,4 +37,3 @@ SELECT
     f.metric_cue_end
 FROM numeric_facts AS f
 JOIN documents AS d USING (doc_id);
-COMMENT ON VIEW fact_details IS 'Each numeric fact with the title, author, publisher, URL, date and language of its document, what it is about (subject, metric, topic) and its value in US dollars, for dashboards.';

@@ -82,3 +82,13 @@ def test_the_readme_python_query_runs(built):
     run = run_in(folder, readme_command("query-python"))
     assert run.returncode == 0, run.stderr[-3000:]
     assert "market_size" in run.stdout
+
+
+def test_the_readme_export_writes_every_fact_to_parquet(built):
+    folder, _ = built
+    run = run_in(folder, readme_command("export-parquet"))
+    assert run.returncode == 0, run.stderr[-3000:]
+    import polars as pl
+
+    exported = pl.read_parquet(folder / "facts.parquet")
+    assert exported.height == 19 and {"fact_id", "title", "subject", "value_usd"} <= set(exported.columns)
