@@ -300,6 +300,8 @@ class Publishes(pa.DataFrameModel):
     what the file is (the state lives in the warehouse, not in Dagster's run history)."""
 
     publish_id: str = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$", description="Key of the publish")
+    publish_number: int = pa.Field(ge=1, unique=True, description="1 for the file's first publish, then one more "
+                                   "for each: the newest is the highest (times can tie within a second)")
     published_at: pl.Datetime = pa.Field(description="When the publish built the file (UTC)")
     run_id: str = pa.Field(nullable=True, description="The Dagster run that published, empty outside Dagster")
     seeds_dir: str = pa.Field(description="The folder the documents were read from (absolute path)")

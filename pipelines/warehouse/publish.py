@@ -324,7 +324,8 @@ def _publish_row(con: duckdb.DuckDBPyConnection, *, modified_ns: int, how: str, 
                  run_id: str | None, carried: int, dropped: int) -> LastPublish:
     """Record this publish in the file's ``publishes`` table (checked by its Pandera model)."""
     counts = table_counts(con)
-    row = {"publish_id": uuid.uuid4().hex[:16], "published_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0), "run_id": run_id, "seeds_dir": seeds_dir,
+    number = con.execute("SELECT coalesce(max(publish_number), 0) + 1 FROM publishes").fetchall()[0][0]
+    row = {"publish_id": uuid.uuid4().hex[:16], "publish_number": number, "published_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0), "run_id": run_id, "seeds_dir": seeds_dir,
            "pipeline_version": pipeline_version(), "warehouse_fingerprint": warehouse_fingerprint(),
            "file_modified_ns": modified_ns, "how": how, "documents_total": counts["documents"],
            "facts_total": counts["numeric_facts"], "files_carried": carried, "documents_dropped": dropped}

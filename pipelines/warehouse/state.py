@@ -79,7 +79,7 @@ def last_publish(con: duckdb.DuckDBPyConnection, database: str | None = None) ->
     table = f"{database}.main.publishes" if database else "publishes"
     try:
         rows = con.execute(f"SELECT publish_id, published_at, run_id, seeds_dir, warehouse_fingerprint, "
-                           f"file_modified_ns FROM {table} ORDER BY published_at DESC, publish_id LIMIT 1").fetchall()
+                           f"file_modified_ns FROM {table} ORDER BY publish_number DESC LIMIT 1").fetchall()
     except (duckdb.CatalogException, duckdb.BinderException):
         return None
     return LastPublish(*rows[0]) if rows else None

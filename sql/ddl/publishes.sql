@@ -2,6 +2,7 @@
 -- Do not edit by hand: change the Pandera model and regenerate.
 CREATE TABLE publishes (
     publish_id VARCHAR NOT NULL,
+    publish_number BIGINT NOT NULL,
     published_at TIMESTAMP NOT NULL,
     run_id VARCHAR,
     seeds_dir VARCHAR NOT NULL,
@@ -17,6 +18,7 @@ CREATE TABLE publishes (
 );
 COMMENT ON TABLE publishes IS 'One row per publish of this warehouse file, the newest last: what made the file, from which folder, and the modification time it left the file with. A run reads the newest row to know what the file is (the state lives in the warehouse, not in Dagster''s run history).';
 COMMENT ON COLUMN publishes.publish_id IS 'Key of the publish';
+COMMENT ON COLUMN publishes.publish_number IS '1 for the file''s first publish, then one more for each: the newest is the highest (times can tie within a second)';
 COMMENT ON COLUMN publishes.published_at IS 'When the publish built the file (UTC)';
 COMMENT ON COLUMN publishes.run_id IS 'The Dagster run that published, empty outside Dagster';
 COMMENT ON COLUMN publishes.seeds_dir IS 'The folder the documents were read from (absolute path)';

@@ -140,7 +140,7 @@ def test_a_client_writing_during_a_build_loses_nothing(tmp_path, folders, monkey
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT note FROM my_notes").fetchall() == [("check 003",)]
         assert con.execute("SELECT n FROM my_view").fetchall() == [(6,)]
-        assert [row[0] for row in con.execute("SELECT how FROM publishes ORDER BY published_at").fetchall()] == [
+        assert [row[0] for row in con.execute("SELECT how FROM publishes ORDER BY publish_number").fetchall()] == [
             "new_file", "new_file"]
     fresh = tmp_path / "fresh.duckdb"
     run_without_dagster(seeds, fresh)

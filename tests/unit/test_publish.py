@@ -14,7 +14,9 @@ from pipelines.schema.tables import Quarantine
 from pipelines.warehouse import publish
 from pipelines.warehouse.publish import PublishError, dropped_share_error, publish_warehouse
 from pipelines.warehouse.published import WarehouseUnavailable, read_published, smaller_memory_limit
+from pipelines.warehouse.state import last_publish, reusable
 from tests.conftest import SEEDS
+from tests.integration.reingest_helpers import run_without_dagster
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +210,20 @@ def test_a_reading_connection_uses_the_smaller_of_the_run_s_memory_limit_and_its
     assert smaller_memory_limit("1GB") == "256MB" and smaller_memory_limit("2 GiB") == "256MB"
     assert smaller_memory_limit("100MB") == "100MB" and smaller_memory_limit("200mb", cap="0.25GB") == "200mb"
     assert smaller_memory_limit("80%") == "80%"  # a form not compared here is kept as the user wrote it
+
+
+def test_the_newest_publish_is_the_one_the_file_was_last_left_by_even_within_one_second(tmp_path):
+    """Publishes in the same second tie on published_at: the file's state is its highest
+    publish_number, so a run never takes an older publish's time for another process's write."""
+
+    db = tmp_path / "w.duckdb"
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: a\n---\n\n中國供應了全球60%的稀土。\n", "utf-8")
+    for _ in range(4):
+        run_without_dagster(folder, db)
+        with duckdb.connect(str(db), read_only=True) as con:
+            numbers = [row[0] for row in con.execute("SELECT publish_number FROM publishes ORDER BY 1").fetchall()]
+            last = last_publish(con)
+        assert numbers == list(range(1, len(numbers) + 1))
+        assert reusable(db, last)
