@@ -150,7 +150,7 @@ def publish_tables(
                 recompute=lambda files: process_files(root, files, seed_folder.policy(), processing.worker_count()),
                 lock_wait_seconds=warehouse_file.lock_wait_seconds, max_dropped_share=warehouse_file.max_dropped_share,
                 source=f"SEEDS_DIR {root}", reference={"entities": known_entities, "fx_rates": annual_fx_rates},
-                memory_limit=warehouse_file.memory_limit, seeds_dir=str(root), run_id=context.run_id,
+                memory_limit=warehouse_file.memory_limit, seeds_dir=str(root), run_id=context.run.run_id,
             )
     except PublishError as exc:
         yield from _check_results(exc.check_results)  # the UI shows which check failed, with its rows
@@ -167,7 +167,7 @@ def publish_tables(
     removed = remove_stale_runs(warehouse_file.staging_folder(), staged, finished)
     if removed:
         context.log.info(f"removed the staged files of {len(removed)} earlier runs")
-    remove_finished_runs(step_values_folder(context.instance), context.run_id, finished)
+    remove_finished_runs(step_values_folder(context.instance), context.run.run_id, finished)
     changes = dict(raw_seed_files.group_by("change").len().iter_rows())
     this_run = {"added_files": changes.get("added", 0), "changed_files": changes.get("changed", 0),
                 "unchanged_files_carried_over": report.carried, "dropped_documents": report.dropped,

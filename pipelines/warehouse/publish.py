@@ -35,6 +35,7 @@ import polars as pl
 
 from pipelines.claims import FACT_COLUMNS, build_claims
 from pipelines.schema.ddl import SQL_DIR, VIEWS_DIR, create_schema, table_metadata
+from pipelines.schema.frames import frame_from_rows
 from pipelines.schema.tables import PUBLISHED_MODELS, ClaimFacts, Claims, Publishes
 from pipelines.schema.validate import validate_frame
 from pipelines.spans import find_span_mismatches, mismatch_frame
@@ -325,11 +326,13 @@ def _publish_row(con: duckdb.DuckDBPyConnection, *, modified_ns: int, how: str, 
     """Record this publish in the file's ``publishes`` table (checked by its Pandera model)."""
     counts = table_counts(con)
     number = con.execute("SELECT coalesce(max(publish_number), 0) + 1 FROM publishes").fetchall()[0][0]
-    row = {"publish_id": uuid.uuid4().hex[:16], "publish_number": number, "published_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0), "run_id": run_id, "seeds_dir": seeds_dir,
-           "pipeline_version": pipeline_version(), "warehouse_fingerprint": warehouse_fingerprint(),
-           "file_modified_ns": modified_ns, "how": how, "documents_total": counts["documents"],
-           "facts_total": counts["numeric_facts"], "files_carried": carried, "documents_dropped": dropped}
-    frame = pl.DataFrame([row], schema_overrides={"published_at": pl.Datetime("us")})
+    row = {"publish_id": uuid.uuid4().hex[:16], "publish_number": number,
+           "published_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0), "run_id": run_id,
+           "seeds_dir": seeds_dir, "pipeline_version": pipeline_version(),
+           "warehouse_fingerprint": warehouse_fingerprint(), "file_modified_ns": modified_ns, "how": how,
+           "documents_total": counts["documents"], "facts_total": counts["numeric_facts"], "files_carried": carried,
+           "documents_dropped": dropped}
+    frame = frame_from_rows(Publishes, [row])
     report = validate_frame(Publishes, frame)
     if not report.passed:
         raise PublishError(f"the publish record failed its schema, nothing published: {report.summary()}")

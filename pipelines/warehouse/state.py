@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import hashlib
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def warehouse_fingerprint() -> str:
 def publish_time_ns() -> int:
     """The modification time a publish gives its file: now, in whole seconds, so that every file
     system keeps it exactly, and a later write (which stamps nanoseconds) never equals it."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).timestamp().__int__() * 1_000_000_000
+    return int(time.time()) * 1_000_000_000
 
 
 @dataclass(frozen=True)
