@@ -78,14 +78,6 @@ def counts_table(frame: pl.DataFrame | pl.LazyFrame, *columns: str) -> dg.Metada
     return frame_table(counts, rows=counts.height)
 
 
-def latest_metadata(context: dg.AssetExecutionContext, asset: str | dg.AssetKey) -> dict[str, object]:
-    """The metadata values of an asset's latest materialization on this instance (none: {})."""
-    event = context.instance.get_latest_materialization_event(dg.AssetKey.from_coercible(asset))
-    if event is None or event.asset_materialization is None:
-        return {}
-    return {key: value.value for key, value in event.asset_materialization.metadata.items()}
-
-
 def run_failure(context: dg.AssetExecutionContext, message: str) -> dg.Failure:
     """A run failure whose headline is ``message``, also logged first on a line of its own."""
     context.log.error(message)

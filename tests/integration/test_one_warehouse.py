@@ -29,7 +29,8 @@ def build(folder: Path, db: Path, instance: dg.DagsterInstance, selection: list[
     if warehouse:
         resources["warehouse_file"] = WarehouseFile(path=str(db), **warehouse)
     # What the UI's "Materialize" on some assets runs: them and their step's other assets and checks.
-    chosen = dg.AssetSelection.assets(*selection).required_multi_asset_neighbors() if selection else "*"
+    chosen = (dg.AssetSelection.assets(*selection).required_multi_asset_neighbors() if selection
+              else dg.AssetSelection.all())
     job = dg.define_asset_job("chosen", selection=chosen)
     defs = dg.Definitions(assets=defs.assets, jobs=[job], resources=resources)
     return defs.resolve_job_def("chosen").execute_in_process(instance=instance, raise_on_error=False)
