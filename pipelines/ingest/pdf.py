@@ -4,14 +4,16 @@ pdfminer.six (a maintained PDF text extractor) lays out each page into lines wit
 positions. A PDF breaks every paragraph into lines, so a number and its unit can sit on two
 lines ("8.4" / "percent"); lines are joined back into paragraphs where the gap to the next
 line is a line gap, and a paragraph ends where the gap is wider (web pages printed to PDF
-and reports both space their paragraphs so). Pages are paragraphs of the body in order. A
-scanned PDF has pages but no text layer: it is quarantined as exactly that, and so is one
-that cannot be opened.
+and reports both space their paragraphs so). Pages are paragraphs of the body in order; the
+publication date is the one its opening paragraphs state (htmldate), the PDF's own creation
+date is when it was saved. A scanned PDF has pages but no text layer: it is quarantined as
+exactly that, and so is one that cannot be opened.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import logging
 import re
@@ -24,6 +26,7 @@ _HEADER = re.compile(rb"%PDF-\d")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")  # CJK: lines join without a space
 # A gap between two lines wider than this many times the page's usual one starts a paragraph.
 _PARAGRAPH_GAP = 1.5
+_DATE_SEARCH_CHARS = 2000  # where a byline's date is: the opening paragraphs, before related links and footers
 _PDF_DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?")
 
 
@@ -97,6 +100,24 @@ def parse_pdf(data: bytes) -> dict:
         raise RejectedFile("parse", f"scanned PDF without a text layer ({len(pages)} pages, no text): "
                            "run OCR on it to read its numbers")
     meta = info[0] if info else {}
+    paragraphs = [paragraph for page in pages for paragraph in page]
     return {"format": "pdf", "title": _info_text(meta.get("Title")), "author": _info_text(meta.get("Author")),
+            "published_at": _stated_date(paragraphs),
             "saved_at": _info_date(meta.get("CreationDate")),  # when the PDF was made (a page printed: saved)
-            "raw_body": "\n\n".join(paragraph for page in pages for paragraph in page)}
+            "raw_body": "\n\n".join(paragraphs)}
+
+
+def _stated_date(paragraphs: list[str]) -> str | None:
+    """The publication date the first page states (a byline's "April 18, 2025", "时间：2019-09-25"),
+    found by htmldate (trafilatura's date finder) in its opening paragraphs; None when none is.
+    A PDF's own creation date is when it was printed, not when the article was published."""
+    from htmldate import find_date
+
+    head, size = [], 0
+    for paragraph in paragraphs:
+        if size > _DATE_SEARCH_CHARS:
+            break
+        head.append(f"<p>{html.escape(paragraph)}</p>")
+        size += len(paragraph)
+    return find_date(f"<html><body>{''.join(head)}</body></html>", extensive_search=True, original_date=True,
+                     outputformat="%Y-%m-%d")

@@ -60,7 +60,8 @@ def test_a_pdf_is_read_page_by_page_with_its_lines_joined_into_paragraphs():
     doc = _parse("en_ai_chips_huawei_nytimes.pdf")
     assert doc.format == "pdf" and doc.language == "en"
     assert doc.title == "U.S. Chipmakers Fear They Are Ceding China’s A.I. Market to Huawei - The New York Times"
-    assert doc.saved_at is not None and doc.published_at is None  # when it was printed, not published
+    assert doc.saved_at.year == 2026  # when it was printed ...
+    assert doc.published_at == dt.datetime(2025, 4, 18)  # ... and the date its byline states
     paragraph = next(p for p in doc.body.split("\n\n") if "fell 8.4 percent" in p)
     assert paragraph.startswith("In the two days after the limits became public") and "\n" not in paragraph
     assert "high-quality talent" in doc.body  # a word broken at a line's hyphen joins again
