@@ -6,9 +6,10 @@ the reference tables `entities` and `fx_rates` (small: written whole on every pu
 One computation loads all eight into a new file (rows of unchanged files copied from the
 published one, or the change applied to a copy of it), runs the SQL checks of ``sql/checks``
 and swaps the file in; the tables are eight assets so that the catalog shows each with its
-schema, its totals and what this run changed. It is the only step that writes the warehouse, so it is the one
-in the ``chipfacts_warehouse`` concurrency pool: runs from any job, the UI, the CLI, the
-schedule or the sensor publish one at a time (limit in ``.dagster_home/dagster.yaml``).
+schema, its totals and what this run changed. It is the only step that writes the warehouse,
+so it is the one in the ``chipfacts_warehouse`` concurrency pool: runs from any job, the UI,
+the CLI, the schedule or the sensor publish one at a time (limit in
+``.dagster_home/dagster.yaml``).
 """
 
 
@@ -25,7 +26,16 @@ from pipelines.resources import Processing, SeedFolder, WarehouseFile
 from pipelines.run_storage import remove_finished_runs, step_values_folder
 from pipelines.schema.ddl import table_metadata
 from pipelines.staged import StagedRows, remove_stale_runs
-from pipelines.schema.tables import ClaimFacts, Claims, Documents, Entities, FxRates, NumericFacts, Publishes, Quarantine
+from pipelines.schema.tables import (
+    ClaimFacts,
+    Claims,
+    Documents,
+    Entities,
+    FxRates,
+    NumericFacts,
+    Publishes,
+    Quarantine,
+)
 from pipelines.version import pipeline_version
 from pipelines.warehouse.publish import (
     PublishError,

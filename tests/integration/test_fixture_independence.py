@@ -33,7 +33,7 @@ def test_tests_pass_with_more_articles_in_the_working_seeds_folder(tmp_path):
     for article in sorted(p for p in (FIXTURES / "new_files").rglob("*") if p.is_file())[:3]:  # a user's
         shutil.copy(article, checkout / "seeds" / f"user_{article.name}")
     assert len(list((checkout / "seeds").iterdir())) == 8
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", "-rfE", *_SEED_TESTS],
-                         cwd=checkout, capture_output=True, text=True, timeout=600)
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", "-rfE",
+                          *_SEED_TESTS], cwd=checkout, capture_output=True, text=True, timeout=600)
     failed = [line for line in run.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
     assert run.returncode == 0, "\n".join(failed) or run.stdout[-3000:] + run.stderr[-2000:]
