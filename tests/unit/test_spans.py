@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import duckdb
 import polars as pl
@@ -11,7 +10,7 @@ from pipelines.hops import span_mismatches
 from pipelines.schema.ddl import create_schema
 from pipelines.spans import find_span_mismatches
 from pipelines.warehouse.publish import warehouse_span_mismatches
-from tests.growth import growth, max_growth
+from tests.growth import cpu_seconds, growth, max_growth
 
 
 def test_mismatches_and_missing_documents_are_found():
@@ -36,12 +35,7 @@ SIZES = (250_000, 500_000, 1_000_000, 2_000_000)
 
 
 def _best(action, repeat: int = 5) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - started)
-    return best
+    return min(cpu_seconds(action) for _ in range(repeat))
 
 
 def test_frame_span_check_is_linear():
