@@ -6,6 +6,7 @@ import polars as pl
 from pipelines import settings
 from pipelines.checks import frame_table, pandera_check_result, pandera_check_spec, run_failure, schema_metadata
 from pipelines.hops import raw_hop
+from pipelines.parallel import machine_workers
 from pipelines.ingest.files import SeedFolderError, list_seed_entries
 from pipelines.progress import Progress
 from pipelines.resources import SeedFolder, WarehouseFile
@@ -70,9 +71,16 @@ def raw_seed_files(context: dg.AssetExecutionContext, seed_folder: SeedFolder, w
 
 def announce_settings(context: dg.AssetExecutionContext) -> dict[str, object]:
     """Log every effective setting, and warn of variables that look like a misspelt one, at the
-    start of a run; the same as run metadata."""
+    start of a run; the same as run metadata. A setting that is not allowed stops the run here,
+    before anything is read or written, with one line per setting."""
     effective = settings.effective()
     context.log.info("settings: " + ", ".join(f"{name}={shown}" for name, shown in effective.items()))
+    values, problems = settings.load()
+    if problems:
+        raise run_failure(context, "settings not allowed, nothing was run: " + "; ".join(problems))
+    if values.PIPELINE_WORKERS > machine_workers():
+        context.log.warning(f"PIPELINE_WORKERS={values.PIPELINE_WORKERS} is more than the {machine_workers()} "
+                            f"cores this process may use: {machine_workers()} worker processes")
     warning = settings.misspelt_warning()
     if warning:
         context.log.warning(warning)

@@ -60,7 +60,7 @@ def folder_fingerprint(seed_folder: SeedFolder) -> str:
 
 
 def _default_status() -> dg.DefaultSensorStatus:
-    running = settings.value("AUTOMATION_DEFAULT_STATUS").lower() == "running"
+    running = settings.load()[0].AUTOMATION_DEFAULT_STATUS == "running"
     return dg.DefaultSensorStatus.RUNNING if running else dg.DefaultSensorStatus.STOPPED
 
 
@@ -74,7 +74,7 @@ def warehouse_run_in_progress(instance: dg.DagsterInstance) -> dg.DagsterRun | N
 
 @dg.sensor(
     job=build_warehouse,
-    minimum_interval_seconds=int(settings.value("SENSOR_INTERVAL_SECONDS")),
+    minimum_interval_seconds=settings.load()[0].SENSOR_INTERVAL_SECONDS,
     default_status=_default_status(),
     description="Starts a re-ingest when a file in SEEDS_DIR is added, changed or deleted.",
 )
@@ -108,8 +108,8 @@ def _read_cursor(cursor: str | None) -> tuple[str | None, int]:
 daily_reingest = dg.ScheduleDefinition(
     name="daily_reingest",
     job=build_warehouse,
-    cron_schedule=settings.value("REINGEST_CRON"),
-    execution_timezone=settings.value("REINGEST_TIMEZONE"),
+    cron_schedule=settings.load()[0].REINGEST_CRON,
+    execution_timezone=settings.load()[0].REINGEST_TIMEZONE,
     default_status=dg.DefaultScheduleStatus(_default_status().value),
     description="Re-ingests the seeds folder on a cron (REINGEST_CRON, default daily 03:00 UTC).",
 )

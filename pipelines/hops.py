@@ -74,7 +74,7 @@ def raw_hop(seeds_dir: Path, known: Mapping[str, str] | None = None, only: set[s
             rows.append({"source_file": entry.source_file, "content_sha256": known[entry.source_file],
                          "size_bytes": entry.size_bytes, "content": None, "read_error": None, "change": "unchanged"})
         else:
-            f = read_entry(entry, policy)
+            f = read_entry(seeds_dir, entry, policy)
             sha = f.content_sha256
             change = "unchanged" if sha is not None and known.get(f.source_file) == sha else (
                 "changed" if f.source_file in known else "added")
@@ -240,7 +240,7 @@ def process_file(root: Path, policy: ReadPolicy, task: FileTask) -> tuple[RowDic
     if task.read_error is not None:
         return [], [quarantine_row(task.source_file, task.content_sha256, "read", task.read_error)], [], []
     try:
-        content, status = read_file_and_status(root / task.source_file, policy.max_file_bytes)
+        content, status = read_file_and_status(root, task.source_file, policy)
     except OSError as exc:
         return [], [quarantine_row(task.source_file, task.content_sha256, "read", unreadable(exc))], [], []
     raw = {"source_file": task.source_file, "content_sha256": hashlib.sha256(content).hexdigest(),

@@ -32,9 +32,12 @@ class SeedFolder(dg.ConfigurableResource):
     """A larger file is quarantined, not read."""
     allow_outside_links: bool = False
     """Follow symbolic links whose target is outside the folder (off: they are quarantined)."""
+    allow_hard_links: bool = False
+    """Read files that have other hard links (off: they are quarantined; another name may be outside the folder)."""
 
     def policy(self) -> ReadPolicy:
-        return ReadPolicy(max_file_bytes=self.max_file_bytes, allow_outside_links=self.allow_outside_links)
+        return ReadPolicy(max_file_bytes=self.max_file_bytes, allow_outside_links=self.allow_outside_links,
+                          allow_hard_links=self.allow_hard_links)
 
     def root(self) -> Path:
         """The folder as an absolute path (it may not exist)."""
@@ -96,29 +99,26 @@ class Processing(dg.ConfigurableResource):
     """Files a shard step reads, parses and extracts at once before writing them out."""
 
     def worker_count(self) -> int:
-        return self.workers if self.workers > 0 else machine_workers()
+        """``workers``, at most one per core this process may use (more only take memory)."""
+        cores = machine_workers()
+        return min(self.workers, cores) if self.workers > 0 else cores
 
 
 def default_resources(seeds_dir: str | None = None, duckdb_path: str | None = None) -> dict[str, object]:
-    """The resources with every setting from the environment (``pipelines/settings.py``), and the
-    IO manager that keeps each run's step values to that run (``pipelines/run_storage.py``)."""
+    """The resources with every setting from the environment (``pipelines/settings.py``; a value
+    that is not allowed keeps its default here, and the run's first step refuses it), and the IO
+    manager that keeps each run's step values to that run (``pipelines/run_storage.py``)."""
+    values, _ = settings.load()
     return {
         "io_manager": RunScopedIOManager(),
-        "seed_folder": SeedFolder(
-            path=seeds_dir or settings.value("SEEDS_DIR"),
-            max_file_bytes=int(settings.value("MAX_FILE_BYTES")),
-            allow_outside_links=settings.value("SEEDS_ALLOW_OUTSIDE_LINKS").lower() in ("1", "true", "yes"),
-        ),
+        "seed_folder": SeedFolder(path=seeds_dir or values.SEEDS_DIR, max_file_bytes=values.MAX_FILE_BYTES,
+                                  allow_outside_links=values.SEEDS_ALLOW_OUTSIDE_LINKS,
+                                  allow_hard_links=values.SEEDS_ALLOW_HARD_LINKS),
         "warehouse_file": WarehouseFile(
-            path=duckdb_path or settings.value("DUCKDB_PATH"),
-            lock_wait_seconds=float(settings.value("WAREHOUSE_LOCK_WAIT_SECONDS")),
-            max_dropped_share=float(settings.value("MAX_DROPPED_SHARE")),
-            review_path=settings.value("REVIEW_DIR"),
-            staging_path=settings.value("STAGING_DIR"),
-            memory_limit=settings.value("DUCKDB_MEMORY_LIMIT"),
+            path=duckdb_path or values.DUCKDB_PATH, lock_wait_seconds=values.WAREHOUSE_LOCK_WAIT_SECONDS,
+            max_dropped_share=values.MAX_DROPPED_SHARE, review_path=values.REVIEW_DIR,
+            staging_path=values.STAGING_DIR, memory_limit=values.DUCKDB_MEMORY_LIMIT,
         ),
-        "processing": Processing(workers=int(settings.value("PIPELINE_WORKERS")),
-                                 min_parallel=int(settings.value("PIPELINE_MIN_PARALLEL")),
-                                 shards=int(settings.value("PIPELINE_SHARDS")),
-                                 batch_files=int(settings.value("PIPELINE_BATCH_FILES"))),
+        "processing": Processing(workers=values.PIPELINE_WORKERS, min_parallel=values.PIPELINE_MIN_PARALLEL,
+                                 shards=values.PIPELINE_SHARDS, batch_files=values.PIPELINE_BATCH_FILES),
     }

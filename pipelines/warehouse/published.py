@@ -40,7 +40,7 @@ _UNIT = {"": 1, "k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12, "ki": 2**10, "mi": 2**2
 T = TypeVar("T")
 
 
-def _size_bytes(size: str) -> float | None:
+def size_bytes(size: str) -> float | None:
     """Bytes of a DuckDB memory setting ('1GB', '512 MiB'), None for a form not read here."""
     match = _SIZE.fullmatch(size)
     return float(match[1]) * _UNIT[(match[2] or "").lower()] if match else None
@@ -48,7 +48,7 @@ def _size_bytes(size: str) -> float | None:
 
 def smaller_memory_limit(limit: str, cap: str = READER_MEMORY_LIMIT) -> str:
     """``limit`` or ``cap``, whichever is smaller; ``limit`` when it cannot be compared."""
-    limit_bytes, cap_bytes = _size_bytes(limit), _size_bytes(cap)
+    limit_bytes, cap_bytes = size_bytes(limit), size_bytes(cap)
     return cap if limit_bytes is not None and cap_bytes is not None and cap_bytes < limit_bytes else limit
 
 

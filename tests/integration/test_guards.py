@@ -192,3 +192,25 @@ def test_a_misspelt_setting_is_named_and_every_setting_logged(tmp_path):
         raw = instance.get_latest_materialization_event(dg.AssetKey("raw_seed_files")).asset_materialization
     assert raw.metadata["misspelt_settings"].value.startswith("environment variables that look like a misspelt")
     assert "| SEEDS_DIR | `seeds (default)` |" in raw.metadata["settings"].value
+
+
+def test_settings_that_are_not_allowed_stop_the_run_with_one_line_each(tmp_path):
+    run = cli(FIXTURES, tmp_path, DUCKDB_PATH=str(tmp_path / "w.duckdb"), MAX_DROPPED_SHARE="nan",
+              REINGEST_TIMEZONE="Mars/Olympus", DUCKDB_MEMORY_LIMIT="lots", SEEDS_ALLOW_OUTSIDE_LINKS="sure",
+              WAREHOUSE_LOCK_WAIT_SECONDS="-5", PIPELINE_WORKERS="1000x")
+    assert run.returncode != 0
+    output = run.stdout + run.stderr
+    assert ("settings not allowed, nothing was run: SEEDS_ALLOW_OUTSIDE_LINKS='sure' is not allowed: one of 0, 1, "
+            "true, false, yes, no; MAX_DROPPED_SHARE='nan' is not allowed: a finite number; PIPELINE_WORKERS='1000x' "
+            "is not allowed: a whole number; DUCKDB_MEMORY_LIMIT='lots' is not allowed: a size such as 1GB, 512MB or "
+            "2GiB; WAREHOUSE_LOCK_WAIT_SECONDS='-5' is not allowed: at least 0; REINGEST_TIMEZONE='Mars/Olympus' is "
+            "not allowed: an IANA time zone such as UTC or Asia/Taipei") in output
+    assert "ZoneInfoNotFoundError" not in output and "could not convert" not in output
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_more_workers_than_cores_are_capped(tmp_path):
+    run = cli(FIXTURES, tmp_path, DUCKDB_PATH=str(tmp_path / "w.duckdb"), PIPELINE_WORKERS="1000")
+    assert run.returncode == 0, run.stderr[-2000:]
+    cores = len(os.sched_getaffinity(0))
+    assert f"PIPELINE_WORKERS=1000 is more than the {cores} cores this process may use" in run.stdout + run.stderr

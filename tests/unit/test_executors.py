@@ -32,6 +32,9 @@ def test_every_executor_builds_the_job(monkeypatch):
     assert built == {"in_process": "in_process", "multiprocess": "multiprocess", "k8s": "k8s_job_executor"}
 
 
-def test_unknown_executor_is_one_clear_error(monkeypatch):
-    with pytest.raises(ValueError, match="RUN_EXECUTOR='celery': expected one of in_process, multiprocess, k8s"):
-        _job(monkeypatch, "celery")
+def test_unknown_executor_is_one_clear_line_and_the_code_still_loads(monkeypatch):
+    assert _job(monkeypatch, "celery").executor_def.name == "in_process"  # the run's first step refuses it
+    from pipelines import settings
+
+    assert settings.load({"RUN_EXECUTOR": "celery"})[1] == (
+        "RUN_EXECUTOR='celery' is not allowed: one of 'in_process', 'multiprocess' or 'k8s'",)

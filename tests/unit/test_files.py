@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -58,9 +60,9 @@ def test_a_file_that_grows_while_read_is_read_whole_up_to_the_cap(tmp_path, monk
     path.write_bytes(b"x" * 10)
     real_fstat = os.fstat
     monkeypatch.setattr(files.os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 4, *real_fstat(fd)[7:])))
-    assert files.read_file(path, 100) == b"x" * 10  # fstat said 4 bytes
+    assert files.read_file(tmp_path, "growing.txt", files.ReadPolicy(max_file_bytes=100)) == b"x" * 10  # fstat: 4
     with pytest.raises(OSError, match="larger than"):
-        files.read_file(path, 8)
+        files.read_file(tmp_path, "growing.txt", files.ReadPolicy(max_file_bytes=8))
 
 
 def test_a_folder_that_cannot_be_listed_keeps_its_published_files(tmp_path, monkeypatch):
@@ -120,3 +122,81 @@ def test_a_file_changed_just_before_it_was_read_keeps_no_time(tmp_path):
     assert FileStat.trusted(status, now_ns=status.st_mtime_ns + 1_000_000_000) is None
     trusted = FileStat.trusted(status, now_ns=status.st_mtime_ns + 3_000_000_000)
     assert trusted.size_bytes == len(TEXT.encode()) and trusted.modified_at.year >= 2026
+
+
+def test_a_file_swapped_for_a_link_after_the_listing_is_not_read_through_it(tmp_path):
+    folder, outside = tmp_path / "seeds", tmp_path / "outside"
+    (folder / "sub").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "secret.txt").write_text("SECRET", "utf-8")
+    (folder / "a.txt").write_text(TEXT, "utf-8")
+    (folder / "sub" / "b.txt").write_text(TEXT, "utf-8")
+    entries = list_seed_entries(folder)  # listed while regular files
+    (folder / "a.txt").unlink()
+    (folder / "a.txt").symlink_to(outside / "secret.txt")  # the file swapped for a link
+    shutil.rmtree(folder / "sub")
+    (folder / "sub").symlink_to(outside)  # and a folder too
+    (outside / "b.txt").write_text("SECRET", "utf-8")
+    read = {f.source_file: f for f in (files.read_entry(folder, e) for e in entries)}
+    assert read["a.txt"].content is None and "outside the seeds folder" in read["a.txt"].read_error
+    assert read["sub/b.txt"].content is None and "outside the seeds folder" in read["sub/b.txt"].read_error
+
+
+def test_a_file_with_another_hard_link_is_not_read_unless_allowed(tmp_path):
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (tmp_path / "elsewhere.txt").write_text("SECRET", "utf-8")
+    os.link(tmp_path / "elsewhere.txt", folder / "linked.txt")
+    [refused] = read_seed_files(folder)
+    assert refused.content is None and "has 2 hard links" in refused.read_error
+    [allowed] = read_seed_files(folder, policy=files.ReadPolicy(allow_hard_links=True))
+    assert allowed.content == b"SECRET"
+
+
+def _remove_deep(top: Path) -> None:
+    """Remove a chain of folders too deep for shutil.rmtree (which recurses), bottom up."""
+    chain = [os.open(top, os.O_RDONLY)]
+    while True:
+        names = os.listdir(chain[-1])
+        folders = [n for n in names if n == "d"]
+        for name in names:
+            if name != "d":
+                os.unlink(name, dir_fd=chain[-1])
+        if not folders:
+            break
+        chain.append(os.open("d", os.O_RDONLY, dir_fd=chain[-1]))
+    os.close(chain.pop())
+    while chain:
+        os.rmdir("d", dir_fd=chain[-1])
+        os.close(chain.pop())
+    os.rmdir(top)
+
+
+def test_listing_never_crashes_deep_folders_vanishing_links_or_the_system_root(tmp_path, monkeypatch, request):
+    deep = tmp_path / "seeds"
+    request.addfinalizer(lambda: _remove_deep(deep))
+    fd = os.open(tmp_path, os.O_RDONLY)
+    os.mkdir("seeds", dir_fd=fd)
+    current = os.open("seeds", os.O_RDONLY, dir_fd=fd)
+    os.close(fd)
+    for _ in range(1100):  # deeper than Python's recursion limit, and than PATH_MAX allows as one path
+        os.mkdir("d", dir_fd=current)
+        below = os.open("d", os.O_RDONLY, dir_fd=current)
+        os.close(current)
+        current = below
+    with open(os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=current), "w") as handle:
+        handle.write(TEXT)
+    os.close(current)
+    (deep / "dangling.txt").symlink_to(deep / "gone.txt")
+    real_readlink = os.readlink
+    monkeypatch.setattr(files.os, "readlink", lambda path: (_ for _ in ()).throw(FileNotFoundError(2, "gone")))
+    entries = {e.source_file: e for e in list_seed_entries(deep)}  # the link vanishes while it is examined
+    monkeypatch.setattr(files.os, "readlink", real_readlink)
+    assert "changed while the folder was listed" in entries["dangling.txt"].problem
+    [deepest] = [name for name in entries if name.endswith("deep.txt")]
+    assert deepest.count("/") == 1100
+    read = files.read_entry(deep, entries[deepest])
+    assert read.content == TEXT.encode() or "cannot" in (read.read_error or "")
+    for root in ("/", "/proc", "/proc/self", "/etc"):
+        with pytest.raises(files.SeedFolderError, match="a folder of the system"):
+            files.check_seed_folder("SEEDS_DIR", root, Path("/"))
