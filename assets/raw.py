@@ -9,7 +9,7 @@ from pipelines.hops import raw_hop
 from pipelines.parallel import machine_workers
 from pipelines.ingest.files import SeedFolderError, list_seed_entries
 from pipelines.progress import Progress
-from pipelines.resources import SeedFolder, WarehouseFile
+from pipelines.resources import SeedFolder, WarehouseFile, outputs_inside_seeds
 from pipelines.schema.tables import RawFiles
 from pipelines.version import pipeline_version
 from pipelines.warehouse.published import WarehouseUnavailable, read_published
@@ -34,6 +34,9 @@ def raw_seed_files(context: dg.AssetExecutionContext, seed_folder: SeedFolder, w
         root = seed_folder.checked_root()
     except SeedFolderError as exc:
         raise run_failure(context, str(exc)) from None
+    inside = outputs_inside_seeds(seed_folder, warehouse_file)
+    if inside:
+        raise run_failure(context, inside)
     entries = list_seed_entries(root, seed_folder.policy())
     warehouse = warehouse_file.file()
     context.log.info(f"seeds folder {root} ({len(entries):,} files), warehouse {warehouse}")

@@ -9,6 +9,7 @@ the absolute paths it uses.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -81,6 +82,23 @@ class WarehouseFile(dg.ConfigurableResource):
         if self.staging_path:
             return Path(self.staging_path).expanduser().absolute()
         return self.file().parent / ".staging"
+
+
+def outputs_inside_seeds(seed_folder: SeedFolder, warehouse_file: WarehouseFile) -> str | None:
+    """Why the pipeline may not write where it is told, or None: a warehouse, review site or
+    staging folder inside SEEDS_DIR would be read back as articles by the next run (and the
+    site's pages written over the user's files)."""
+    root = Path(os.path.realpath(seed_folder.root()))
+    outputs = {"DUCKDB_PATH": warehouse_file.file(),
+               "REVIEW_DIR" if warehouse_file.review_path else "the review site (<name>.review/ beside DUCKDB_PATH)":
+               warehouse_file.review_folder(),
+               "STAGING_DIR" if warehouse_file.staging_path else "the staging folder (.staging/ beside DUCKDB_PATH)":
+               warehouse_file.staging_folder()}
+    for name, path in outputs.items():
+        if Path(os.path.realpath(path)).is_relative_to(root):
+            return (f"refused: {name} {path} is inside SEEDS_DIR {root}: the next run would read it as articles. "
+                    "Keep the warehouse, the review site and the staging folder outside the seeds folder.")
+    return None
 
 
 class Processing(dg.ConfigurableResource):

@@ -38,18 +38,42 @@ def _controls(text: str) -> int:
     return len(_CONTROL.findall(text))
 
 
+# Characters text is made of (ASCII, CJK and its punctuation, full-width forms): UTF-16 read in
+# the wrong byte order turns them into rare code points, so the order with more of them wins.
+_COMMON = re.compile(r"[\t\n\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """(text, encoding) when NUL-bearing bytes are UTF-16 text without a BOM, else None."""
+    """(text, encoding) when NUL-bearing bytes are UTF-16 text without a BOM, in the byte
+    order whose reading holds more common characters; else None."""
     if len(data) % 2:
         return None
+    readings = []
     for encoding in ("utf-16-le", "utf-16-be"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         if text.strip() and _controls(text) <= _MAX_CONTROL_SHARE * len(text):
-            return text, encoding
-    return None
+            readings.append((len(_COMMON.findall(text)), encoding, text))
+    if not readings:
+        return None
+    _, encoding, text = max(readings, key=lambda reading: reading[0])
+    return text, encoding
+
+
+def _utf8_with_nuls(data: bytes) -> tuple[bytes, int] | None:
+    """UTF-8 bytes with a few stray NUL bytes (a damaged file, not UTF-16): the bytes without
+    them and how many there were, when so; else None."""
+    nuls = data.count(b"\x00")
+    if nuls > max(1, _MAX_INVALID_UTF8_SHARE * len(data)):
+        return None
+    cleaned = data.replace(b"\x00", b"")
+    try:
+        cleaned.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return cleaned, nuls
 
 
 def _utf8_with_repairs(data: bytes) -> tuple[str, int] | None:
@@ -72,11 +96,16 @@ def decode_bytes(data: bytes) -> DecodedText:
                 raise RejectedFile("read", f"undecodable {encoding} text: {exc}") from exc
             break
     if text is None and b"\x00" in data:
-        found = _utf16_without_bom(data)
-        if found is None:
-            raise RejectedFile("read", "binary file: it contains NUL bytes and is not UTF-16 text")
-        text = found[0]
-        warnings.append(f"read as {found[1].upper()} text without a byte-order mark")
+        stray = _utf8_with_nuls(data)
+        if stray is not None:
+            data = stray[0]
+            warnings.append(f"{stray[1]} NUL byte(s) removed from UTF-8 text")
+        else:
+            found = _utf16_without_bom(data)
+            if found is None:
+                raise RejectedFile("read", "binary file: it contains NUL bytes and is not UTF-16 text")
+            text = found[0]
+            warnings.append(f"read as {found[1].upper()} text without a byte-order mark")
     if text is None:
         try:
             text = data.decode("utf-8-sig")
@@ -90,6 +119,7 @@ def decode_bytes(data: bytes) -> DecodedText:
                 if best is None:
                     raise RejectedFile("read", "undecodable: not UTF-8 and no known text encoding fits") from None
                 text = str(best)
+                warnings.append(f"not UTF-8: read as {best.encoding.upper()}, the encoding that fits best (a guess)")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     controls = _controls(text)
     if controls > _MAX_CONTROL_SHARE * len(text):

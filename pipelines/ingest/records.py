@@ -76,12 +76,24 @@ def _shapes() -> dict:
     }
 
 
+# The dates an article can carry: outside them a date is a typo or a placeholder (0001-01-01,
+# 9999-12-31), and as a publication date it would break every sort and chart by date.
+EARLIEST_DATE = dt.datetime(1900, 1, 1)
+LATEST_DATE = dt.datetime(2100, 12, 31, 23, 59, 59)
+
+
 def parse_timestamp(value: object, name: str = "date", warnings: list[str] | None = None) -> dt.datetime | None:
     """YAML dates and ``YYYY-MM-DD[ HH:MM[:SS]]`` strings to a naive timestamp; a value that
-    is no date (2024-02-30) is None, with a warning added to ``warnings``."""
+    is no date (2024-02-30), or one outside 1900-2100, is None, with a warning added to
+    ``warnings``."""
     parsed = _timestamp(value)
     if parsed is None and value not in (None, "") and warnings is not None:
         warnings.append(f"{name} {str(value)[:40]!r} is not a date: left empty")
+    if parsed is not None and not EARLIEST_DATE <= parsed <= LATEST_DATE:
+        if warnings is not None:
+            warnings.append(f"{name} {parsed.year:04d}-{parsed.month:02d}-{parsed.day:02d} is outside 1900-2100: "
+                            "left empty")
+        return None
     return parsed
 
 
@@ -201,6 +213,8 @@ def _parse_plain(text: str) -> dict:
             body_lines = body_lines[:i]
             break
     fields["raw_body"] = "\n".join(body_lines)
+    if len(non_empty) == 1:  # a file of one line: it is the title and the body both
+        fields["raw_body"] = lines[title_at]
     return fields
 
 
@@ -208,13 +222,12 @@ def _parse_page(fields: dict) -> dict:
     """A web page's or PDF's fields (``html.py``, ``pdf.py``) as document fields, checked like
     front matter's: dates read, addresses only http(s), text fields text."""
     warnings: list[str] = []
-    published = fields.get("published_at")
     return {**fields, "title": _text_field(fields.get("title"), "title", warnings),
             "author": _text_field(fields.get("author"), "author", warnings),
             "publisher": _text_field(fields.get("publisher"), "publisher", warnings),
             "url": web_address(_text_field(fields.get("url"), "url", warnings), warnings),
-            "published_at": published if isinstance(published, dt.datetime) or published is None
-            else parse_timestamp(published, "date", warnings),
+            "published_at": parse_timestamp(fields.get("published_at"), "date", warnings),
+            "saved_at": parse_timestamp(fields.get("saved_at"), "saved", warnings),
             "warnings": warnings}
 
 

@@ -241,6 +241,8 @@ def _claim_views(source: WarehouseRows, docs: dict[str, dict], limit: int) -> li
     stated: dict[str, list[dict]] = defaultdict(list)
     totals: dict[str, int] = {}
     for link in members.iter_rows(named=True):
+        if link["doc_id"] not in docs:  # a document with no page (an id the parser did not make)
+            continue
         fact = facts[link["fact_id"]]
         totals[link["claim_id"]] = link["claim_facts_total"]
         stated[link["claim_id"]].append({"fact": fact, "doc": docs[link["doc_id"]], "interval": interval(
@@ -353,6 +355,9 @@ def render_site(con: duckdb.DuckDBPyConnection, *, warehouse: str, previous: Map
     rendered lazily over ``workers`` processes (``con`` must stay open until they are written)."""
     source = WarehouseRows(con)
     documents = source.documents()
+    # A page is named after its doc_id: only the parser's ids (16 hex digits) make pages, so an
+    # id a client wrote into the file (`../../x`) never names a file outside the site.
+    documents = documents.filter(pl.col("doc_id").str.contains(r"^[0-9a-f]{16}$"))
     docs = {d["doc_id"]: _document_view(d) for d in documents.iter_rows(named=True)}
     ordered = sorted(docs.values(), key=_newest_first)
     claims = _claim_views(source, docs, CLAIMS_LISTED)

@@ -45,7 +45,9 @@ from pipelines.warehouse.state import (
     STORAGE_COMPATIBILITY_VERSION,
     FileIdentity,
     LastPublish,
+    foreign_file_message,
     last_publish,
+    not_the_pipelines,
     publish_time_ns,
     reusable,
     warehouse_fingerprint,
@@ -231,7 +233,7 @@ Recompute = Callable[[list[str]], tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame
 
 
 @contextlib.contextmanager
-def _writer_lock(path: Path) -> Iterator[None]:
+def writer_lock(path: Path) -> Iterator[None]:
     """One publisher at a time per warehouse file (runs may overlap; readers never wait)."""
     lock_path = path.with_name(f".{path.name}.lock")
     with lock_path.open("a") as handle:
@@ -512,10 +514,13 @@ def publish_warehouse(
     path = published_target(Path(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     building = path.with_name(f".{path.name}.{uuid.uuid4().hex}.building")
-    with _writer_lock(path):
+    with writer_lock(path):
         remove_orphans(path)
         read_as = FileIdentity.of(path)  # the published file this publish builds on
         with open_published(path, lock_wait_seconds, memory_limit) as published:
+            foreign = None if published is None else not_the_pipelines(published)
+            if foreign is not None:
+                raise PublishError(foreign_file_message(path, foreign))
             previous = None if published is None else previous_detections(published)
             before = set() if published is None else published_documents(published)
             last = None if published is None else last_publish(published)

@@ -25,7 +25,7 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.files import FileStat
-from pipelines.warehouse.state import last_publish, written_since
+from pipelines.warehouse.state import foreign_file_message, last_publish, not_the_pipelines, written_since
 
 DEFAULT_LOCK_WAIT_SECONDS = 30.0
 # How much memory DuckDB may use per connection of a run before it spills to disk (its own
@@ -141,6 +141,9 @@ def read_published(path: Path, version: str, lock_wait_seconds: float = DEFAULT_
     with open_published(path, lock_wait_seconds, memory_limit) as con:
         if con is None:
             return PublishedState(hashes={})
+        foreign = not_the_pipelines(con)
+        if foreign is not None:  # a user's database: refused before any file is read
+            raise WarehouseUnavailable(foreign_file_message(path, foreign))
         last = last_publish(con)
         if last is not None and written_since(path, last):
             # A client changed the file: its rows may not be what the pipeline made of the files.

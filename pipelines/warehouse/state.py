@@ -113,3 +113,26 @@ def reusable(path: Path, last: LastPublish | None) -> bool:
     """Whether the file is as the pipeline's last publish left it, by the same warehouse code: its
     rows can be kept and a change applied to a copy of it."""
     return last is not None and last.fingerprint == warehouse_fingerprint() and not written_since(path, last)
+
+
+def not_the_pipelines(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Why the file open on ``con`` is not a warehouse this pipeline wrote (its tables named), or
+    None when it is: it has the ``publishes`` table every publish writes, or, written by an
+    earlier release, the ``documents`` and ``numeric_facts`` tables with the columns a run
+    reads. A publish replaces only such a file: anything else is a user's database."""
+    tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+                                            "AND database_name = current_database()").fetchall()}
+    if "publishes" in tables:
+        return None
+    if {"documents", "numeric_facts", "quarantine"} <= tables:
+        columns = {row[0] for row in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = "
+                                                 "'documents' AND database_name = current_database()").fetchall()}
+        if {"doc_id", "source_file", "content_sha256", "pipeline_version", "body"} <= columns:
+            return None
+    shown = ", ".join(sorted(tables)[:8]) + (f" and {len(tables) - 8} more" if len(tables) > 8 else "")
+    return f"its tables: {shown}" if tables else "it has no tables"
+
+
+def foreign_file_message(path: Path, why: str) -> str:
+    return (f"refused: DUCKDB_PATH {path} is a DuckDB database this pipeline did not write ({why}); nothing was "
+            "replaced. Point DUCKDB_PATH at a new file, or at a warehouse this pipeline wrote.")

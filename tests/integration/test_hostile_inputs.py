@@ -67,6 +67,13 @@ def make_hostile_folder(root: Path) -> dict[str, str]:
         (folder / name).write_text(text, "utf-8")
     (folder / "invalid_byte.txt").write_bytes(("字节\n\n" + ARTICLE * 150).encode() + b"\xff" + ARTICLE.encode())
     (folder / "utf16_nobom.txt").write_bytes(("编码\n\n" + ARTICLE).encode("utf-16-le"))
+    (folder / "utf16be_nobom.txt").write_bytes(("编码\n\n" + ARTICLE).encode("utf-16-be"))
+    (folder / "one_nul.txt").write_bytes(("空字节\n\n" + ARTICLE).encode()[:20] + b"\x00" + ("\n" + ARTICLE).encode())
+    (folder / "one_line.txt").write_text("英伟达表示，中国市场营收占比约为13%。", "utf-8")
+    (folder / "far_dates.md").write_text("---\ntitle: 日期\ndate_published: 0001-01-01\ndate_saved: 9999-12-31\n---\n"
+                                         + ARTICLE, "utf-8")
+    (folder / "proc_link.txt").symlink_to("/proc/self/environ")
+    os.link(outside / "secret.txt", folder / "hard_link.txt")
     (folder / "too_big.txt").write_text("大\n\n" + ARTICLE * (MAX_FILE_BYTES // len(ARTICLE.encode()) + 10), "utf-8")
     (folder / os.fsdecode(b"\xb2\xe2\xca\xd4.txt")).write_text(ARTICLE, "utf-8")  # GBK bytes for 测试
     (folder / "secret_link.txt").symlink_to(outside / "secret.txt")
@@ -92,6 +99,12 @@ def make_hostile_folder(root: Path) -> dict[str, str]:
         "huge_numbers.txt": "document",
         "invalid_byte.txt": "document",
         "utf16_nobom.txt": "document",
+        "utf16be_nobom.txt": "document",
+        "one_nul.txt": "document",
+        "one_line.txt": "document",
+        "far_dates.md": "document",
+        "proc_link.txt": "symbolic link to /proc/self/environ, outside the seeds folder",
+        "hard_link.txt": "has 2 hard links",
         "too_big.txt": "larger than MAX_FILE_BYTES",
         "\\xb2\\xe2\\xca\\xd4.txt": "file name is not valid UTF-8",
         "secret_link.txt": "outside the seeds folder",
@@ -154,7 +167,17 @@ def test_repairs_are_recorded_on_the_document(hostile):
     assert "1 invalid UTF-8 byte(s) replaced" in warnings["invalid_byte.txt"]
     assert "date_published '2024-02-30' is not a date" in warnings["bad_date.md"]
     assert "title is a bytes" in warnings["binary_title.md"] and "url is a dict" in warnings["binary_title.md"]
-    assert "UTF-16-LE" in warnings["utf16_nobom.txt"]
+    assert "UTF-16-LE" in warnings["utf16_nobom.txt"] and "UTF-16-BE" in warnings["utf16be_nobom.txt"]
+    assert "1 NUL byte(s) removed from UTF-8 text" in warnings["one_nul.txt"]
+    assert "date_published 0001-01-01 is outside 1900-2100" in warnings["far_dates.md"]
+    assert "date_saved 9999-12-31 is outside 1900-2100" in warnings["far_dates.md"]
+    bodies = dict(query(db, "SELECT source_file, body FROM documents WHERE source_file LIKE '%nobom%' "
+                             "OR source_file IN ('one_nul.txt', 'one_line.txt')"))
+    assert bodies["utf16be_nobom.txt"] == bodies["utf16_nobom.txt"] == ARTICLE.strip()  # no mojibake either way
+    assert "中国市场营收占比约为13%" in bodies["one_nul.txt"]
+    assert bodies["one_line.txt"] == "英伟达表示，中国市场营收占比约为13%。"  # a file of one line is its body too
+    assert query(db, "SELECT count(*) FROM numeric_facts f JOIN documents d USING (doc_id) "
+                     "WHERE d.source_file = 'one_line.txt'") == [(1,)]
     [(published_at, url)] = query(db, "SELECT published_at, url FROM documents WHERE source_file = 'bad_date.md'")
     assert published_at is None and url is None
 
@@ -179,3 +202,19 @@ def test_no_published_value_is_wrong_or_unbounded(hostile):
 def test_the_sensor_fingerprints_the_folder_without_raising(hostile):
     root, *_ = hostile
     assert len(folder_fingerprint(SeedFolder(path=str(root / "seeds")))) == 64
+
+
+def test_a_second_run_keeps_every_reason_removes_orphans_and_renders_far_dates(hostile):
+    """Reasons do not change between runs (no process id in them); what a killed publish left
+    beside the file goes; far dates never break the review site."""
+    root, _, _, _, _, db = hostile
+    reasons = dict(query(db, "SELECT source_file, reason FROM quarantine"))
+    orphans = [db.with_name(f".{db.name}.0a1b.building"), db.with_name(f".{db.name}.0a1b.building.wal")]
+    for orphan in orphans:
+        orphan.write_bytes(b"half a warehouse")
+    run = run_in(db.parents[1], readme_command("build-seeds"), timeout=900, SEEDS_DIR=str(root / "seeds"),
+                 MAX_FILE_BYTES=str(MAX_FILE_BYTES))
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert dict(query(db, "SELECT source_file, reason FROM quarantine")) == reasons
+    assert not any(orphan.exists() for orphan in orphans)
+    assert (db.with_name("warehouse.review") / "index.html").is_file()

@@ -14,6 +14,7 @@ from pipelines.schema.tables import Quarantine
 from pipelines.warehouse import publish
 from pipelines.warehouse.publish import PublishError, dropped_share_error, publish_warehouse
 from pipelines.warehouse.published import WarehouseUnavailable, read_published, smaller_memory_limit
+from pipelines.version import pipeline_version
 from pipelines.warehouse.state import last_publish, reusable
 from tests.conftest import SEEDS
 from tests.integration.reingest_helpers import run_without_dagster
@@ -109,25 +110,46 @@ def test_a_damaged_warehouse_is_reported_not_rebuilt(tmp_path, frames):
     assert path.read_bytes() == b"not a duckdb file" * 100
 
 
+def _earlier_release(path, quarantine_columns: str = "source_file VARCHAR") -> None:
+    """A warehouse as an earlier release wrote it: its tables, without today's newer columns
+    (file sizes and times) and without the publishes table."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE documents (doc_id VARCHAR, source_file VARCHAR, content_sha256 VARCHAR, "
+                    "pipeline_version VARCHAR, body VARCHAR)")
+        con.execute("CREATE TABLE numeric_facts (fact_id VARCHAR, doc_id VARCHAR)")
+        con.execute(f"CREATE TABLE quarantine ({quarantine_columns})")
+        con.execute("INSERT INTO documents VALUES ('d', 'a.md', ?, 'v1', 'x')", ["0" * 64])
+
+
 def test_a_warehouse_of_another_schema_is_made_again(tmp_path, frames):
     path = tmp_path / "w.duckdb"
-    with duckdb.connect(str(path)) as con:
-        con.execute("CREATE TABLE documents (x INTEGER)")
+    _earlier_release(path)
     state = read_published(path, "any")
     assert state.hashes == {} and "another schema" in state.note
-    publish_warehouse(path, *frames)
+    publish_warehouse(path, *frames, max_dropped_share=1.0)
     assert len(_tables(path)["documents"]) == 5
 
 
 def test_a_warehouse_of_the_release_before_file_times_is_made_again(tmp_path):
     path = tmp_path / "w.duckdb"
-    with duckdb.connect(str(path)) as con:  # the columns the hashes need, but no file sizes and times
-        for table in ("documents", "quarantine"):
-            con.execute(f"CREATE TABLE {table} (source_file VARCHAR, content_sha256 VARCHAR, pipeline_version VARCHAR)")
-        con.execute("INSERT INTO documents VALUES ('a.md', ?, 'v1')", ["0" * 64])
+    # the columns the hashes need, but no file sizes and times
+    _earlier_release(path, "source_file VARCHAR, content_sha256 VARCHAR, pipeline_version VARCHAR")
     state = read_published(path, "v1")
     assert state.hashes == {} and state.stats == {} and "another schema" in state.note
     assert "file_size_bytes" in state.note
+
+
+def test_a_database_this_pipeline_did_not_write_is_never_replaced(tmp_path, frames):
+    path = tmp_path / "sales.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE my_sales AS SELECT 1 AS id, 99.5 AS amount")
+    before = path.read_bytes()
+    with pytest.raises(WarehouseUnavailable, match=r"is a DuckDB database this pipeline did not write \(its "
+                       r"tables: my_sales\); nothing was replaced"):
+        read_published(path, "any")
+    with pytest.raises(PublishError, match="this pipeline did not write"):
+        publish_warehouse(path, *frames)
+    assert path.read_bytes() == before
 
 
 def test_building_files_left_by_a_killed_publish_are_removed(tmp_path, frames):
@@ -227,3 +249,19 @@ def test_the_newest_publish_is_the_one_the_file_was_last_left_by_even_within_one
             last = last_publish(con)
         assert numbers == list(range(1, len(numbers) + 1))
         assert reusable(db, last)
+
+
+def test_a_run_that_changes_nothing_removes_what_a_killed_publish_left(tmp_path):
+    from pipelines.hops import unchanged_files
+    from pipelines.warehouse.unchanged import recheck_unchanged
+
+    folder, path = tmp_path / "seeds", tmp_path / "w.duckdb"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: a\n---\n\n中國供應了全球60%的稀土。\n", "utf-8")
+    run_without_dagster(folder, path)
+    orphans = [tmp_path / ".w.duckdb.0a1b.building", tmp_path / ".w.duckdb.0a1b.building.wal"]
+    for orphan in orphans:
+        orphan.write_bytes(b"half a warehouse")
+    raw = raw_hop(folder, read_published(path, pipeline_version()).hashes)
+    assert recheck_unchanged(path, unchanged_files(raw), 5.0) is not None  # the no-op
+    assert not any(orphan.exists() for orphan in orphans)
