@@ -130,6 +130,9 @@ class AboutReader:
         # following sentence that names no topic goes on about.
         self.topic_of_sentence: dict[int, Topic | None] = {}
         self.subject_of_sentence: dict[int, Subject | None] = {}  # the same for subjects
+        # Whether each sentence (by its span) says "respectively": looked up once per sentence,
+        # not once per quantity (a sentence of N numbers would cost N times its length).
+        self._says_respectively: dict[tuple[int, int], bool] = {}
 
     def read_ranges(self, quantities: list[int]) -> list[tuple[int, int]]:
         """Merged spans from a few sentences before each quantity's sentence to its end: the
@@ -335,10 +338,13 @@ class AboutReader:
         """In a sentence that says "respectively" (分别), the entity of the list opening with
         ``mentions[0]`` whose place in the list is the quantity's among the quantities after it
         (Japan and the US seeing a 26% and 10% growth, respectively: 10% is the US's)."""
-        if not self.p.respectively.search(self.text, *sentence):
+        says = self._says_respectively.get(sentence)
+        if says is None:
+            says = self._says_respectively[sentence] = self.p.respectively.search(self.text, *sentence) is not None
+        if not says:
             return None
         listed = [mentions[0]]
-        i = self.mentions.index(mentions[0]) + 1
+        i = self._index_of(mentions[0]) + 1
         while i < len(self.mentions) and _LIST_JOINER.fullmatch(self.text, listed[-1].end, self.mentions[i].start):
             listed.append(self.mentions[i])
             i += 1
@@ -348,6 +354,14 @@ class AboutReader:
         if len(listed) < 2 or not 0 <= k < len(listed):
             return None
         return self.as_subject(listed[k], listed[k].start)
+
+    def _index_of(self, mention: Mention) -> int:
+        """The place of ``mention`` among the text's mentions, by bisection (``list.index`` reads
+        the list from its start, once per quantity)."""
+        i = bisect.bisect_left(self.mention_starts, mention.start)
+        while self.mentions[i] is not mention:
+            i += 1
+        return i
 
     def without_list_breaks(self, sentence: tuple[int, int], clause: tuple[int, int]) -> tuple[int, int]:
         """The clause, reaching back over the commas of a list of entities it opens with
