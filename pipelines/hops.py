@@ -184,12 +184,45 @@ def reference_frames() -> dict[str, pl.DataFrame]:
 EXTRACT_COLUMNS = ("doc_id", "source_file", "content_sha256", "body", "language", "published_at", "saved_at")
 
 
+# The most facts one document keeps: a file of dense figures (a data dump, a price table)
+# would otherwise hold hundreds of thousands, gigabytes in memory and a page nobody can open.
+MAX_FACTS_PER_DOCUMENT = 10_000
+
+
+def facts_cap_note(facts: int, last_end: int, body_chars: int) -> str | None:
+    """What a document's record says when its ``facts`` reached the cap: where reading stopped."""
+    if facts < MAX_FACTS_PER_DOCUMENT:
+        return None
+    return (f"facts: the first {MAX_FACTS_PER_DOCUMENT:,} kept (MAX_FACTS_PER_DOCUMENT); the text after character "
+            f"{last_end:,} of {body_chars:,} was not read for facts")
+
+
+def with_cap_notes(documents: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
+    """``documents`` with the cap's note in the ``parse_warnings`` of those whose facts reached
+    it (what ``extract_one`` writes into the record it is given, for the hops that hand it
+    frames)."""
+    counts = facts.group_by("doc_id").agg(pl.len().alias("_facts"), pl.col("end_char").max().alias("_last"))
+    capped = counts.filter(pl.col("_facts") >= MAX_FACTS_PER_DOCUMENT)
+    if capped.is_empty():
+        return documents
+    notes = {doc_id: facts_cap_note(n, last, chars) for doc_id, n, last, chars in documents.join(
+        capped, on="doc_id").select("doc_id", "_facts", "_last", pl.col("body").str.len_chars()).iter_rows()}
+    return documents.with_columns(pl.struct("doc_id", "parse_warnings").map_elements(
+        lambda row: "; ".join(w for w in (row["parse_warnings"], notes.get(row["doc_id"])) if w) or None,
+        return_dtype=pl.String).alias("parse_warnings"))
+
+
 def extract_one(doc: dict[str, object]) -> tuple[list[dict[str, object]], dict[str, object] | None]:
-    """One document to (fact rows, None), or ([], quarantine row) when its extraction fails."""
+    """One document to (fact rows, None), or ([], quarantine row) when its extraction fails. A
+    document whose facts reach the cap gets a note in its ``parse_warnings`` (``doc`` changes)."""
     try:
         rows = []
         year = reference_year(doc["published_at"], doc["saved_at"])
-        for fact in extract_facts(doc["body"], doc["language"], reference_year=year):
+        facts = extract_facts(doc["body"], doc["language"], reference_year=year, limit=MAX_FACTS_PER_DOCUMENT)
+        note = facts_cap_note(len(facts), facts[-1].end_char if facts else 0, len(doc["body"]))
+        if note:
+            doc["parse_warnings"] = "; ".join(w for w in (doc.get("parse_warnings"), note) if w)
+        for fact in facts:
             for text, start, end in ((fact.text, fact.start_char, fact.end_char),
                                      (fact.subject_text, fact.subject_start, fact.subject_end),
                                      (fact.metric_cue, fact.metric_cue_start, fact.metric_cue_end)):
@@ -283,4 +316,4 @@ def process_files(seeds_dir: Path, files: list[str], policy: ReadPolicy = ReadPo
     """Read, parse and extract some files of the folder from scratch: (documents, facts, quarantine)."""
     documents, parse_rejects = parse_hop(raw_hop(seeds_dir, only=set(files), policy=policy), workers=workers)
     facts, extract_rejects = extract_hop(documents, workers=workers)
-    return publishable(documents, facts, parse_rejects, extract_rejects)
+    return publishable(with_cap_notes(documents, facts), facts, parse_rejects, extract_rejects)

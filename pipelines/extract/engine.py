@@ -583,7 +583,7 @@ class _Scanner:
             return start, end
         return self.index[start], self.index[end - 1] + 1
 
-    def scan(self) -> list[Fact]:
+    def scan(self, limit: int | None = None) -> list[Fact]:
         drafts: list[_Draft] = []
         pos = 0
         for match in self.numbers(facts_only=True):
@@ -592,6 +592,8 @@ class _Scanner:
             draft, next_pos = self.fact_at(match)
             if draft is not None:
                 drafts.append(draft)
+                if limit is not None and len(drafts) >= limit:
+                    break  # the rest of the text is not read: time and memory stay bounded
             pos = max(next_pos, match.end())
         if not drafts:
             return []
@@ -717,13 +719,14 @@ def _numbers(text: str, lexicon: Lexicon) -> list[NumberMention]:
 
 
 def extract_facts(text: str, language: str | None = None, lexicon: Lexicon | None = None,
-                  reference_year: int | None = None) -> list[Fact]:
+                  reference_year: int | None = None, limit: int | None = None) -> list[Fact]:
     """All numeric facts of ``text`` in reading order, spans into ``text`` itself, each with
     what it is about; ``reference_year`` (the document's publication year) resolves
-    relative years (去年, this year)."""
+    relative years (去年, this year). With ``limit``, the first ``limit`` facts: the text
+    after the last of them is not read."""
     if not text:
         return []
-    return _without_overflow(lambda t, lex: _Scanner(t, language, lex, reference_year).scan(), text,
+    return _without_overflow(lambda t, lex: _Scanner(t, language, lex, reference_year).scan(limit), text,
                              lexicon or load_lexicon())
 
 

@@ -91,10 +91,11 @@ class WarehouseRows:
     def quarantine(self) -> pl.DataFrame:
         return self._frame("SELECT source_file, stage, reason, detected_at FROM quarantine ORDER BY source_file")
 
-    def facts_of_documents(self, doc_ids: list[str]) -> pl.DataFrame:
-        """What a document page shows of its facts (``FACT_SHOWN``), by document and position."""
+    def facts_of_documents(self, doc_ids: list[str], within: int) -> pl.DataFrame:
+        """What a document page shows of its facts (``FACT_SHOWN``), by document and position:
+        those in its first ``within`` characters."""
         return self._frame(f"SELECT {FACT_SHOWN} FROM numeric_facts WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) "
-                           "ORDER BY doc_id, start_char", [doc_ids])
+                           "AND end_char <= ? ORDER BY doc_id, start_char", [doc_ids, within])
 
     def facts(self, fact_ids: list[str]) -> pl.DataFrame:
         return self._frame("SELECT * FROM numeric_facts WHERE fact_id IN (SELECT unnest(?::VARCHAR[]))", [fact_ids])
@@ -112,6 +113,7 @@ class WarehouseRows:
                                WHERE cf.{key} IN (SELECT unnest(?::VARCHAR[])) ORDER BY cf.fact_id, c.claim_id""",
                            [ids])
 
-    def bodies(self, doc_ids: list[str]) -> pl.DataFrame:
-        return self._frame("SELECT doc_id, body FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
-                           [doc_ids])
+    def bodies(self, doc_ids: list[str], within: int) -> pl.DataFrame:
+        """doc_id, the first ``within`` characters of each body, and the body's whole length."""
+        return self._frame("SELECT doc_id, left(body, ?) AS body, length(body) AS body_chars FROM documents "
+                           "WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [within, doc_ids])

@@ -49,6 +49,9 @@ CLAIMS_LISTED = 300  # on the claims page, conflicts first
 FACTS_PER_CLAIM = 12  # facts shown under one claim on the claims page
 DOCUMENTS_PER_INDEX_PAGE = 1000
 BODY_BATCH = 2000  # document pages read per batch of bodies and facts
+# A page shows at most this much of a body and the facts in it (about 1 MB of HTML): a 20 MB
+# file of dense figures made a 623 MB page no browser opens. The page says what it left out.
+PAGE_BODY_CHARS = 300_000
 PAGE_CHUNK = 100  # document pages a worker renders per task
 MANIFEST = ".pages.json"
 T = TypeVar("T")
@@ -290,7 +293,7 @@ class PageChunk:
     from cost more to pickle than to build."""
 
     documents: list[dict]  # document views
-    bodies: pl.DataFrame  # doc_id, body
+    bodies: pl.DataFrame  # doc_id, body (its first PAGE_BODY_CHARS characters), body_chars
     facts: pl.DataFrame  # the documents' numeric_facts rows, by doc_id and start_char
     claims: pl.DataFrame  # the claims their facts state (WarehouseRows.claims_of_documents)
     warehouse: str
@@ -301,9 +304,13 @@ def render_page_chunk(chunk: PageChunk) -> list[tuple[str, str]]:
     facts_of: dict[str, list[dict]] = defaultdict(list)
     for view in _fact_views(chunk.facts, chunk.claims).values():
         facts_of[view["doc_id"]].append(view)
-    bodies = dict(chunk.bodies.iter_rows())
-    return [render_document_page(({**doc, "facts": facts_of[doc["doc_id"]]}, bodies.get(doc["doc_id"]) or "",
-                                  chunk.warehouse)) for doc in chunk.documents]
+    bodies = {doc_id: (body, chars) for doc_id, body, chars in chunk.bodies.iter_rows()}
+    pages = []
+    for doc in chunk.documents:
+        body, chars = bodies.get(doc["doc_id"]) or ("", 0)
+        view = {**doc, "facts": facts_of[doc["doc_id"]], "body_chars": chars, "shown_chars": len(body)}
+        pages.append(render_document_page((view, body, chunk.warehouse)))
+    return pages
 
 
 def write_page_chunk(chunk: PageChunk, folder: Path) -> list[tuple[str, bool]]:
@@ -317,9 +324,9 @@ def _page_chunks(source: WarehouseRows, batch: list[dict], warehouse: str) -> li
     ids = [doc["doc_id"] for doc in batch]
     chunk_of = pl.DataFrame({"doc_id": ids, "chunk": [n // PAGE_CHUNK for n in range(len(ids))]},
                             schema={"doc_id": pl.String, "chunk": pl.Int64})
-    facts = source.facts_of_documents(ids).join(chunk_of, on="doc_id", maintain_order="left")
+    facts = source.facts_of_documents(ids, PAGE_BODY_CHARS).join(chunk_of, on="doc_id", maintain_order="left")
     claims = source.claims_of_documents(ids).join(facts.select("fact_id", "chunk"), on="fact_id", maintain_order="left")
-    bodies = source.bodies(ids).join(chunk_of, on="doc_id")
+    bodies = source.bodies(ids, PAGE_BODY_CHARS).join(chunk_of, on="doc_id")
     count = -(-len(ids) // PAGE_CHUNK)
     facts_parts, claims_parts, bodies_parts = (_split(frame, count) for frame in (facts, claims, bodies))
     return [PageChunk(documents=batch[n * PAGE_CHUNK:(n + 1) * PAGE_CHUNK], bodies=bodies_parts[n],

@@ -11,7 +11,15 @@ import duckdb
 import polars as pl
 
 from pipelines.definitions import build_defs
-from pipelines.hops import extract_hop, parse_hop, process_files, publishable, raw_hop, unchanged_files
+from pipelines.hops import (
+    extract_hop,
+    parse_hop,
+    process_files,
+    publishable,
+    raw_hop,
+    unchanged_files,
+    with_cap_notes,
+)
 from pipelines.resources import SeedFolder
 from pipelines.version import pipeline_version
 from pipelines.warehouse.publish import publish_warehouse
@@ -90,6 +98,7 @@ def run_without_dagster(folder: Path, db: Path) -> pl.DataFrame:
     raw = raw_hop(folder, read_published(db, pipeline_version()).hashes)
     documents, parse_rejects = parse_hop(raw)
     facts, extract_rejects = extract_hop(documents)
-    publish_warehouse(db, *publishable(documents, facts, parse_rejects, extract_rejects), carry=unchanged_files(raw),
+    publish_warehouse(db, *publishable(with_cap_notes(documents, facts), facts, parse_rejects, extract_rejects),
+                      carry=unchanged_files(raw),
                       recompute=lambda files: process_files(folder, files))
     return raw
