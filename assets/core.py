@@ -16,6 +16,7 @@ from pipelines.checks import (
     pandera_check_spec,
     schema_metadata,
 )
+from pipelines.dead_runs import RunOwner
 from pipelines.hops import entities_frame, fx_rates_frame
 from pipelines.parallel import workers_used
 from pipelines.progress import Progress
@@ -71,8 +72,10 @@ def plan_document_shards(context: dg.OpExecutionContext, processing: Processing,
 def process_document_shard(context: dg.OpExecutionContext, seed_folder: SeedFolder, warehouse_file: WarehouseFile,
                            processing: Processing, task: ShardTask) -> dg.Output[ShardResult]:
     progress = Progress(f"shard_{task.key}_files", len(task.files), context.log.info)
+    staging = warehouse_file.staging_folder() / context.run_id
+    RunOwner.of(context.instance, context.run_id).write(staging)  # so another instance can tell when it is over
     result = process_shard(
-        task, seed_folder.root(), warehouse_file.staging_folder() / context.run_id / task.key,
+        task, seed_folder.root(), staging / task.key,
         policy=seed_folder.policy(), workers=processing.worker_count(), min_parallel=processing.min_parallel,
         batch_files=processing.batch_files, progress=progress,
     )

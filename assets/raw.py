@@ -4,6 +4,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines import settings
+from pipelines.dead_runs import mark_host, sweep_dead_runs
 from pipelines.checks import frame_table, pandera_check_result, pandera_check_spec, run_failure, schema_metadata
 from pipelines.hops import raw_hop
 from pipelines.parallel import machine_workers
@@ -29,7 +30,7 @@ from pipelines.warehouse.published import WarehouseUnavailable, read_published
     check_specs=[pandera_check_spec(RawFiles, "raw_seed_files")],
 )
 def raw_seed_files(context: dg.AssetExecutionContext, seed_folder: SeedFolder, warehouse_file: WarehouseFile):
-    announced = announce_settings(context)
+    announced = begin_run(context)
     try:
         root = seed_folder.checked_root()
     except SeedFolderError as exc:
@@ -72,10 +73,11 @@ def raw_seed_files(context: dg.AssetExecutionContext, seed_folder: SeedFolder, w
     yield pandera_check_result(RawFiles, frame, "raw_seed_files")
 
 
-def announce_settings(context: dg.AssetExecutionContext) -> dict[str, object]:
-    """Log every effective setting, and warn of variables that look like a misspelt one, at the
-    start of a run; the same as run metadata. A setting that is not allowed stops the run here,
-    before anything is read or written, with one line per setting."""
+def begin_run(context: dg.AssetExecutionContext) -> dict[str, object]:
+    """What a run's first step does first. Log every effective setting, and warn of variables
+    that look like a misspelt one; the same as run metadata. A setting that is not allowed stops
+    the run here, before anything is read or written, with one line per setting. Then tag the
+    run with its machine and mark failed the runs whose process is gone (``dead_runs``)."""
     effective = settings.effective()
     context.log.info("settings: " + ", ".join(f"{name}={shown}" for name, shown in effective.items()))
     values, problems = settings.load()
@@ -87,5 +89,7 @@ def announce_settings(context: dg.AssetExecutionContext) -> dict[str, object]:
     warning = settings.misspelt_warning()
     if warning:
         context.log.warning(warning)
+    mark_host(context)
+    sweep_dead_runs(context.instance, exclude=context.run_id, log=context.log.warning)
     table = "| setting | value |\n|---|---|\n" + "".join(f"| {n} | `{v}` |\n" for n, v in effective.items())
     return {"settings": dg.MetadataValue.md(table), "misspelt_settings": warning or "none"}

@@ -10,8 +10,7 @@ others or the site of another warehouse.
 
 import dagster as dg
 
-from assets.raw import announce_settings
-from assets.warehouse import WAREHOUSE_POOL
+from assets.raw import begin_run
 from pipelines.checks import run_failure
 from pipelines.memory import return_free_heap
 from pipelines.resources import Processing, WarehouseFile
@@ -28,7 +27,6 @@ from pipelines.warehouse.state import last_publish, written_since
     kinds={"html"},
     owners=["team:chipfacts"],
     code_version=pipeline_version(),
-    pool=WAREHOUSE_POOL,  # one site writer at a time, and never while a publish swaps the file
     description="Static HTML review site beside the warehouse (<name>.review/ next to DUCKDB_PATH): one page per "
     "document with every fact highlighted in its text, an index of documents, charts and the quarantine, "
     "and the claims with conflicts first. Open <name>.review/index.html; no server or network needed.",
@@ -37,7 +35,17 @@ def review_site(context: dg.AssetExecutionContext, warehouse_file: WarehouseFile
                 processing: Processing) -> dg.MaterializeResult:
     selection = context.run.asset_selection
     if selection is not None and dg.AssetKey("raw_seed_files") not in selection:
-        announce_settings(context)  # the run's first step: say what it runs with
+        begin_run(context)  # the run's first step: say what it runs with
+    try:
+        # The site's one writer at a time, never while a publish swaps the file: the warehouse's turn.
+        with warehouse_file.turn(context):
+            return _build_site(context, warehouse_file, processing)
+    except WarehouseUnavailable as exc:  # the file cannot be opened, or the turn did not come
+        raise run_failure(context, str(exc)) from None
+
+
+def _build_site(context: dg.AssetExecutionContext, warehouse_file: WarehouseFile,
+                processing: Processing) -> dg.MaterializeResult:
     path, folder = warehouse_file.file(), warehouse_file.review_folder()
     target = published_target(path)
     manifest = read_manifest(folder)  # what the site's folder holds, and which publish it shows
@@ -45,26 +53,23 @@ def review_site(context: dg.AssetExecutionContext, warehouse_file: WarehouseFile
     if problem:
         raise run_failure(context, problem)
     return_free_heap()  # what the publish freed, before this step's own peak (a batch of pages and the workers)
-    try:
-        with open_published(path, warehouse_file.lock_wait_seconds,
-                            smaller_memory_limit(warehouse_file.memory_limit)) as con:
-            if con is None:
-                raise run_failure(context, f"no published warehouse at {path}: materialize the warehouse tables first")
-            last = last_publish(con)  # the publish this connection reads
-            if (last is not None and manifest.publish_id == last.publish_id and not written_since(target, last)
-                    and manifest.renderer == renderer_fingerprint() and (folder / "index.html").is_file()):
-                context.log.info(f"review site {folder}: the warehouse has not changed since it was made, "
-                                 "nothing to render")
-                return dg.MaterializeResult(metadata={
-                    **_site_links(folder), **_totals(manifest.totals), **last.metadata(), "folder": str(folder),
-                    "files": len(manifest.files), "document_pages_rendered": 0, "files_rewritten": 0,
-                    "pages_removed": 0})
-            rendered = render_site(con, warehouse=str(path), previous=manifest.pages,
-                                   workers=processing.worker_count())
-            site = write_site(rendered, folder, previous=manifest, warehouse=str(path),
-                              publish_id=None if last is None or written_since(target, last) else last.publish_id)
-    except WarehouseUnavailable as exc:
-        raise run_failure(context, str(exc)) from None
+    with open_published(path, warehouse_file.lock_wait_seconds,
+                        smaller_memory_limit(warehouse_file.memory_limit)) as con:
+        if con is None:
+            raise run_failure(context, f"no published warehouse at {path}: materialize the warehouse tables first")
+        last = last_publish(con)  # the publish this connection reads
+        if (last is not None and manifest.publish_id == last.publish_id and not written_since(target, last)
+                and manifest.renderer == renderer_fingerprint() and (folder / "index.html").is_file()):
+            context.log.info(f"review site {folder}: the warehouse has not changed since it was made, "
+                             "nothing to render")
+            return dg.MaterializeResult(metadata={
+                **_site_links(folder), **_totals(manifest.totals), **last.metadata(), "folder": str(folder),
+                "files": len(manifest.files), "document_pages_rendered": 0, "files_rewritten": 0,
+                "pages_removed": 0})
+        rendered = render_site(con, warehouse=str(path), previous=manifest.pages,
+                               workers=processing.worker_count())
+        site = write_site(rendered, folder, previous=manifest, warehouse=str(path),
+                          publish_id=None if last is None or written_since(target, last) else last.publish_id)
     context.log.info(f"review site {folder}: {site.files} files, {site.rendered} document pages rendered, "
                      f"{site.written} rewritten, {site.removed} removed")
     return dg.MaterializeResult(metadata={

@@ -7,9 +7,9 @@ One computation loads all eight into a new file (rows of unchanged files copied 
 published one, or the change applied to a copy of it), runs the SQL checks of ``sql/checks``
 and swaps the file in; the tables are eight assets so that the catalog shows each with its
 schema, its totals and what this run changed. It is the only step that writes the warehouse,
-so it is the one in the ``chipfacts_warehouse`` concurrency pool: runs from any job, the UI,
-the CLI, the schedule or the sensor publish one at a time (limit in
-``.dagster_home/dagster.yaml``).
+so it takes the warehouse's turn (``pipelines/warehouse/turn.py``, a lock the kernel frees
+when its holder dies): runs from any job, the UI, the CLI, the schedule, the sensor or another
+Dagster instance publish one at a time, and a killed run never keeps the turn.
 """
 
 
@@ -18,6 +18,7 @@ import functools
 import dagster as dg
 import polars as pl
 
+from pipelines.dead_runs import staged_run_over
 from pipelines.checks import frame_table, run_failure, schema_metadata
 from pipelines.hops import process_files, publishable, unchanged_files
 from pipelines.memory import return_free_heap
@@ -50,7 +51,6 @@ from pipelines.warehouse.publish import (
 from pipelines.warehouse.published import WarehouseUnavailable
 from pipelines.warehouse.unchanged import recheck_unchanged
 
-WAREHOUSE_POOL = "chipfacts_warehouse"
 _CHECK_TABLE = check_tables()
 _WARNINGS = warning_checks()
 _TALLIES = check_tallies()
@@ -82,7 +82,7 @@ def _check_results(results: dict[str, pl.DataFrame]) -> list[dg.AssetCheckResult
 
 
 def _run_finished(context: dg.AssetExecutionContext, run_id: str) -> bool:
-    """Whether a run's staged files may go: it has ended, or this instance does not know it."""
+    """Whether a run's step values (this instance's own) may go: it has ended, or was deleted."""
     run = context.instance.get_run_by_id(run_id)
     return run is None or run.is_finished
 
@@ -127,7 +127,6 @@ def _run_finished(context: dg.AssetExecutionContext, run_id: str) -> bool:
         "annual_fx_rates": dg.AssetIn("annual_fx_rates"),
     },
     code_version=pipeline_version(),
-    pool=WAREHOUSE_POOL,
 )
 def publish_tables(
     context: dg.AssetExecutionContext,
@@ -149,19 +148,22 @@ def publish_tables(
     documents, facts, quarantine = publishable(parsed_documents, extracted_facts, parse_rejects, extract_rejects)
     root, path, carry = seed_folder.root(), warehouse_file.file(), unchanged_files(raw_seed_files)
     try:
-        report = None
-        if carry.height == raw_seed_files.height and documents.height == facts.height == quarantine.height == 0:
-            report = recheck_unchanged(path, carry, warehouse_file.lock_wait_seconds, warehouse_file.memory_limit)
-        if report is not None:
-            context.log.info(f"nothing changed: {path} stays as published, its checks ran again")
-        else:
-            report = publish_warehouse(
-                path, documents, facts, quarantine, carry=carry,
-                recompute=lambda files: process_files(root, files, seed_folder.policy(), processing.worker_count()),
-                lock_wait_seconds=warehouse_file.lock_wait_seconds, max_dropped_share=warehouse_file.max_dropped_share,
-                source=f"SEEDS_DIR {root}", reference={"entities": known_entities, "fx_rates": annual_fx_rates},
-                memory_limit=warehouse_file.memory_limit, seeds_dir=str(root), run_id=context.run.run_id,
-            )
+        with warehouse_file.turn(context):  # one writer at a time; a waiting run says whom it waits for
+            report = None
+            if carry.height == raw_seed_files.height and documents.height == facts.height == quarantine.height == 0:
+                report = recheck_unchanged(path, carry, warehouse_file.lock_wait_seconds, warehouse_file.memory_limit)
+            if report is not None:
+                context.log.info(f"nothing changed: {path} stays as published, its checks ran again")
+            else:
+                report = publish_warehouse(
+                    path, documents, facts, quarantine, carry=carry,
+                    recompute=lambda files: process_files(root, files, seed_folder.policy(),
+                                                          processing.worker_count()),
+                    lock_wait_seconds=warehouse_file.lock_wait_seconds,
+                    max_dropped_share=warehouse_file.max_dropped_share,
+                    source=f"SEEDS_DIR {root}", reference={"entities": known_entities, "fx_rates": annual_fx_rates},
+                    memory_limit=warehouse_file.memory_limit, seeds_dir=str(root), run_id=context.run.run_id,
+                )
     except PublishError as exc:
         yield from _check_results(exc.check_results)  # the UI shows which check failed, with its rows
         raise run_failure(context, str(exc)) from None
@@ -173,11 +175,12 @@ def publish_tables(
     if report.kept_objects:
         context.log.info(f"kept the tables and views other clients made in {path}: {', '.join(report.kept_objects)}")
     staged = (parsed_documents, extracted_facts, parse_rejects, extract_rejects)
-    finished = functools.partial(_run_finished, context)
-    removed = remove_stale_runs(warehouse_file.staging_folder(), staged, finished)
+    staging = warehouse_file.staging_folder()
+    removed = remove_stale_runs(staging, staged, functools.partial(staged_run_over, context.instance, staging))
     if removed:
-        context.log.info(f"removed the staged files of {len(removed)} earlier runs")
-    remove_finished_runs(step_values_folder(context.instance), context.run.run_id, finished)
+        context.log.info(f"removed the staged files of {len(removed)} earlier runs, each known to be over")
+    remove_finished_runs(step_values_folder(context.instance), context.run.run_id,
+                         functools.partial(_run_finished, context))
     changes = dict(raw_seed_files.group_by("change").len().iter_rows())
     this_run = {"added_files": changes.get("added", 0), "changed_files": changes.get("changed", 0),
                 "unchanged_files_carried_over": report.carried, "dropped_documents": report.dropped,

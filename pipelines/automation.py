@@ -6,8 +6,9 @@ folder (every path with its size and modification time); it starts one run per c
 sees, not one per file, and none while a re-ingest is still running (the change is then
 picked up by the next tick), so a burst of files lands in one run or a few. "Running" means
 any run that publishes the warehouse, whatever started it (this job, "Materialize all" in the
-UI, a CLI run on the same instance); their publish steps also take turns in the warehouse's
-concurrency pool, which is what keeps writers one at a time.
+UI, a CLI run on the same instance); a run whose process is gone is marked failed first
+(``dead_runs``), so a killed run never keeps the sensor waiting. Their publish steps take the
+warehouse's turn (``warehouse/turn.py``), which is what keeps writers one at a time.
 
 Both ship stopped; ``AUTOMATION_DEFAULT_STATUS=running`` starts them with the code
 location, or switch them on in the UI (Automation) or with ``dagster sensor start``.
@@ -21,6 +22,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines import settings
+from pipelines.dead_runs import sweep_dead_runs
 from pipelines.ingest.files import SeedFolderError, list_seed_entries
 from pipelines.resources import SeedFolder
 from pipelines.schema.ddl import table_metadata
@@ -86,6 +88,7 @@ def seed_folder_sensor(context: dg.SensorEvaluationContext, seed_folder: SeedFol
     seen, requested = _read_cursor(context.cursor)
     if fingerprint == seen:
         return dg.SkipReason("no file added, changed or deleted")
+    sweep_dead_runs(context.instance, log=context.log.warning)  # a killed run would keep the sensor waiting
     running = warehouse_run_in_progress(context.instance)
     if running:
         return dg.SkipReason(f"run {running.run_id} is publishing the warehouse; the change is picked up after it")

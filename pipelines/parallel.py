@@ -11,8 +11,11 @@ machine is Dagster's job (partitions and executors), not this module's.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -22,7 +25,22 @@ R = TypeVar("R")
 
 DEFAULT_MIN_ITEMS = 500
 # Imported once by the fork server, lexicons loaded; every worker is forked from it.
-_PRELOAD = ["pipelines.hops", "pipelines.review.site", "pipelines.warm"]
+_PRELOAD = ["pipelines.warm", "pipelines.hops", "pipelines.review.site"]  # warm first: it sets die_with_parent
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill this process when the one that started it dies (Linux's
+    ``PR_SET_PDEATHSIG``), so a run killed with ``kill -9`` leaves no fork server or worker
+    behind holding memory for minutes. The fork server calls it as it starts (``warm.py``), the
+    workers as theirs (the pool's initializer). Elsewhere than Linux it does nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent was gone before the request was made
+        os._exit(1)
 
 
 def machine_workers() -> int:
@@ -65,7 +83,7 @@ def worker_pool(workers: int, items: int, min_items: int = DEFAULT_MIN_ITEMS) ->
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent) as pool:
         yield _Pool(pool, workers)
 
 

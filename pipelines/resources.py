@@ -22,6 +22,7 @@ from pipelines.parallel import DEFAULT_MIN_ITEMS, machine_workers
 from pipelines.shards import DEFAULT_BATCH_FILES, DEFAULT_SHARDS
 from pipelines.warehouse.publish import DEFAULT_MAX_DROPPED_SHARE
 from pipelines.warehouse.published import DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_MEMORY_LIMIT
+from pipelines.warehouse.turn import DEFAULT_TURN_WAIT_SECONDS, warehouse_turn
 
 
 
@@ -56,6 +57,8 @@ class WarehouseFile(dg.ConfigurableResource):
     path: str = DEFAULT_DUCKDB_PATH
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
     """How long a run waits for a client that holds the file open read-write before it fails."""
+    turn_wait_seconds: float = DEFAULT_TURN_WAIT_SECONDS
+    """How long a publish or review step waits for another run's to finish writing, then fails."""
     max_dropped_share: float = DEFAULT_MAX_DROPPED_SHARE
     """The largest share of the published documents one run may drop (1 allows dropping all)."""
     review_path: str = ""
@@ -68,6 +71,13 @@ class WarehouseFile(dg.ConfigurableResource):
 
     def file(self) -> Path:
         return Path(self.path).expanduser().absolute()
+
+    def turn(self, context: dg.AssetExecutionContext):
+        """The turn to write the warehouse and its site (``pipelines/warehouse/turn.py``), for
+        the step of ``context``: it names the run and step while it holds it, logs whom it waits
+        for, and gives up after ``turn_wait_seconds``."""
+        return warehouse_turn(self.file(), holder=f"run {context.run_id} ({context.op_def.name})",
+                              wait_seconds=self.turn_wait_seconds, report=context.log.info)
 
     def review_folder(self) -> Path:
         """The review site's folder: ``review_path``, else ``<name>.review/`` beside the warehouse
@@ -134,6 +144,7 @@ def default_resources(seeds_dir: str | None = None, duckdb_path: str | None = No
                                   allow_hard_links=values.SEEDS_ALLOW_HARD_LINKS),
         "warehouse_file": WarehouseFile(
             path=duckdb_path or values.DUCKDB_PATH, lock_wait_seconds=values.WAREHOUSE_LOCK_WAIT_SECONDS,
+            turn_wait_seconds=values.WAREHOUSE_TURN_WAIT_SECONDS,
             max_dropped_share=values.MAX_DROPPED_SHARE, review_path=values.REVIEW_DIR,
             staging_path=values.STAGING_DIR, memory_limit=values.DUCKDB_MEMORY_LIMIT,
         ),

@@ -28,6 +28,7 @@ from pipelines.parallel import DEFAULT_MIN_ITEMS
 from pipelines.shards import DEFAULT_BATCH_FILES, DEFAULT_SHARDS
 from pipelines.warehouse.publish import DEFAULT_MAX_DROPPED_SHARE
 from pipelines.warehouse.published import DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_MEMORY_LIMIT, size_bytes
+from pipelines.warehouse.turn import DEFAULT_TURN_WAIT_SECONDS
 
 DEFAULT_SEEDS_DIR = "seeds"
 DEFAULT_DUCKDB_PATH = "data/warehouse.duckdb"
@@ -88,6 +89,9 @@ class Settings(BaseModel):
                              "DUCKDB_PATH")
     WAREHOUSE_LOCK_WAIT_SECONDS: float = Field(DEFAULT_LOCK_WAIT_SECONDS, ge=0, le=86_400, allow_inf_nan=False,
                                                description="how long a run waits for a client holding the file")
+    WAREHOUSE_TURN_WAIT_SECONDS: float = Field(DEFAULT_TURN_WAIT_SECONDS, ge=0, le=7 * 86_400, allow_inf_nan=False,
+                                               description="how long a run's publish or review step waits for "
+                                               "another run's to finish writing")
     RUN_EXECUTOR: Literal["in_process", "multiprocess", "k8s"] = Field("in_process", description="the executor")
     REINGEST_CRON: Annotated[str, AfterValidator(_cron)] = Field("0 3 * * *", description="the schedule's cron")
     REINGEST_TIMEZONE: Annotated[str, AfterValidator(_time_zone)] = Field("UTC", description="its time zone")

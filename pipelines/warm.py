@@ -1,6 +1,11 @@
 """Imported by the worker pool's fork server: loads the parser's and the engine's lexicons
 and compiled patterns once, so every forked worker starts with them instead of building
-them again on its first document."""
+them again on its first document. The fork server dies with the process that started it.
+"""
+
+from pipelines.parallel import die_with_parent
+
+die_with_parent()  # first, before the imports that take a second
 
 from pipelines.extract.engine import extract_facts
 from pipelines.ingest.records import parse_document

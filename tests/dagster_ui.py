@@ -34,7 +34,7 @@ RUN = "query Run($id: ID!) { runOrError(runId: $id) { ... on Run { status creati
 ALL_RUNS = "{ runsOrError { ... on Runs { results { runId status pipelineName } } } }"
 STEP_EVENTS = """
 query Logs($id: ID!) { logsForRun(runId: $id) { ... on EventConnection { events {
-  __typename ... on MessageEvent { timestamp stepKey } } } } }"""
+  __typename ... on MessageEvent { timestamp stepKey message } } } } }"""
 DONE = ("SUCCESS", "FAILURE", "CANCELED")
 
 
@@ -100,6 +100,11 @@ class DagsterDev:
         """Event type -> timestamp (ms since the epoch) of one step's events in a run."""
         events = self.graphql(STEP_EVENTS, {"id": run_id})["logsForRun"]["events"]
         return {e["__typename"]: float(e["timestamp"]) for e in events if e.get("stepKey") == step}
+
+    def step_messages(self, run_id: str, step: str) -> list[tuple[float, str]]:
+        """(timestamp in ms, message) of one step's events in a run, in order."""
+        events = self.graphql(STEP_EVENTS, {"id": run_id})["logsForRun"]["events"]
+        return [(float(e["timestamp"]), e["message"]) for e in events if e.get("stepKey") == step]
 
 
 def _wait_for_server(port: int, process: subprocess.Popen, log: Path, seconds: float = 180) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import glob
 import itertools
 import os
@@ -53,6 +52,7 @@ from pipelines.warehouse.state import (
     warehouse_fingerprint,
     written_since,
 )
+from pipelines.warehouse.turn import warehouse_turn
 from pipelines.warehouse.published import (
     DEFAULT_LOCK_WAIT_SECONDS,
     DEFAULT_MEMORY_LIMIT,
@@ -60,6 +60,7 @@ from pipelines.warehouse.published import (
     open_published,
     previous_detections,
     published_documents,
+    published_target,
     query_frame,
     retry_on_lock,
 )
@@ -232,18 +233,6 @@ def _load(con: duckdb.DuckDBPyConnection, table: str, rows: Rows) -> None:
 Recompute = Callable[[list[str]], tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]
 
 
-@contextlib.contextmanager
-def writer_lock(path: Path) -> Iterator[None]:
-    """One publisher at a time per warehouse file (runs may overlap; readers never wait)."""
-    lock_path = path.with_name(f".{path.name}.lock")
-    with lock_path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _sql_literal(text: object) -> str:
     """A path or name as a SQL string literal."""
     return "'" + str(text).replace("'", "''") + "'"
@@ -387,12 +376,6 @@ def claim_parts(con: duckdb.DuckDBPyConnection, only_groups: bool = False
             yield made.result()
 
 
-def published_target(path: Path) -> Path:
-    """Where the warehouse is written: through a symbolic link to its target, so the link
-    stays a link and readers of the target see the new warehouse."""
-    return Path(os.path.realpath(path)) if path.is_symlink() else path
-
-
 def remove_orphans(path: Path) -> list[Path]:
     """Building files (and their WAL) left by a publish that was killed; called under the
     writer lock, so no live publish owns one."""
@@ -514,7 +497,7 @@ def publish_warehouse(
     path = published_target(Path(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     building = path.with_name(f".{path.name}.{uuid.uuid4().hex}.building")
-    with writer_lock(path):
+    with warehouse_turn(path):  # the step has taken it already; a caller without Dagster takes it here
         remove_orphans(path)
         read_as = FileIdentity.of(path)  # the published file this publish builds on
         with open_published(path, lock_wait_seconds, memory_limit) as published:

@@ -14,6 +14,7 @@ that holds it, and never treated as an empty warehouse.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -56,6 +57,12 @@ def smaller_memory_limit(limit: str, cap: str = READER_MEMORY_LIMIT) -> str:
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 # What DuckDB raises when the published tables are of another schema (an older release).
 OTHER_SCHEMA = (duckdb.CatalogException, duckdb.BinderException)
+
+
+def published_target(path: Path) -> Path:
+    """Where the warehouse is written: through a symbolic link to its target, so the link
+    stays a link and readers of the target see the new warehouse."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 class WarehouseUnavailable(RuntimeError):

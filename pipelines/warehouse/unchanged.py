@@ -22,10 +22,10 @@ from pipelines.warehouse.publish import (
     run_checks,
     sql_summaries,
     table_counts,
-    writer_lock,
 )
 from pipelines.warehouse.published import DEFAULT_MEMORY_LIMIT, open_published, query_frame
 from pipelines.warehouse.state import last_publish, reusable
+from pipelines.warehouse.turn import warehouse_turn
 
 
 def recheck_unchanged(path: Path, carry: pl.DataFrame, lock_wait_seconds: float,
@@ -34,7 +34,7 @@ def recheck_unchanged(path: Path, carry: pl.DataFrame, lock_wait_seconds: float,
     same warehouse: the file is as its last publish left it, and the files it holds are exactly
     ``carry`` (this run's unchanged files). Else None: publish."""
     path = published_target(Path(path))  # as the publish wrote it: a link's target
-    with writer_lock(path):  # what a killed publish left beside the file goes even when nothing is published
+    with warehouse_turn(path):  # what a killed publish left beside the file goes even when nothing is published
         remove_orphans(path)
     with open_published(path, lock_wait_seconds, memory_limit) as con:
         if con is None:

@@ -162,7 +162,7 @@ def test_catalog_shows_the_published_totals_after_an_incremental_run(tmp_path):
         node = graph.get(dg.AssetKey(table))
         assert node.metadata["dagster/table_name"] == f"warehouse.main.{table}"
         assert node.owners == ["team:chipfacts"]
-        assert node.pools == {"chipfacts_warehouse"}
+        assert not node.pools  # publishes take turns by the warehouse's lock: a pool slot outlives a killed run
     raw = again.asset_materializations_for_node("raw_seed_files")[0].metadata
     assert raw["unchanged"].value == 5 and raw["files_hashed_items"].value == 5
 

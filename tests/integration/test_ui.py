@@ -9,7 +9,6 @@ A screenshot is kept in tests/artifacts/ (not committed); Chromium as ``tests/br
 
 from __future__ import annotations
 
-import fcntl
 import shutil
 import subprocess
 import time
@@ -17,6 +16,7 @@ import time
 import duckdb
 import pytest
 
+from pipelines.warehouse.turn import warehouse_turn
 from tests.browser import ARTIFACTS, CHROMIUM_FLAGS, chromium
 from tests.conftest import FIXTURES, SEEDS
 from tests.dagster_ui import dagster_dev
@@ -57,31 +57,30 @@ def count(warehouse, table: str) -> int:
 
 def test_a_ui_run_and_a_sensor_run_publish_one_at_a_time(ui):
     """Both launched together through GraphQL: the UI's "Materialize all" (no tags) and the
-    sensor's job; the warehouse's concurrency pool makes their publish steps take turns.
+    sensor's job; the warehouse's turn (pipelines/warehouse/turn.py) makes their publish steps
+    take turns.
 
-    Another writer (as a CLI run on another Dagster instance would) holds the warehouse's lock
-    file until both runs are ready to publish, so that without the pool both publish steps
-    would be under way at once; with it, the second one starts only when the first is done.
+    Another writer (as a CLI run on another Dagster instance would) holds the turn until both
+    runs wait at their publish step, so that without the turn both publishes would be under way
+    at once; with it, the second takes the turn only once the first has finished.
     """
     dev, warehouse, _ = ui
-    warehouse.parent.mkdir(exist_ok=True)
-    with warehouse.with_name(f".{warehouse.name}.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with warehouse_turn(warehouse, holder="run held-by-the-test (publish_tables)", wait_seconds=0):
         runs = [dev.launch("__ASSET_JOB"), dev.launch("build_warehouse", {"dagster/sensor_name": "seed_folder_sensor"})]
         deadline = time.monotonic() + 180
-        gathered = "process_documents.gather_document_shards"  # the step before the publish
-        while not all("ExecutionStepSuccessEvent" in dev.step_events(run_id, gathered) for run_id in runs):
+        while not all(any("waiting for the turn to write" in message and "held-by-the-test" in message
+                          for _, message in dev.step_messages(run_id, "publish_tables")) for run_id in runs):
             assert time.monotonic() < deadline, dev.tail()
             time.sleep(1)
-        time.sleep(3)  # both are at their publish step now: running it, or waiting for the pool
-        fcntl.flock(lock, fcntl.LOCK_UN)
     assert [dev.wait_for_run(run_id) for run_id in runs] == ["SUCCESS", "SUCCESS"], dev.tail()
-    intervals = []
+    held = []
     for run_id in runs:
-        events = dev.step_events(run_id, "publish_tables")
-        intervals.append((events["ExecutionStepStartEvent"], events["ExecutionStepSuccessEvent"]))
-    (_, first_end), (second_start, _) = sorted(intervals)
-    assert first_end <= second_start, intervals
+        messages = dev.step_messages(run_id, "publish_tables")
+        [took] = [at for at, message in messages if message.startswith("took the turn")]
+        [gave_back] = [at for at, message in messages if message.startswith("gave back the turn")]
+        held.append((took, gave_back))
+    (_, first_gave_back), (second_took, _) = sorted(held)
+    assert first_gave_back <= second_took, held
     assert count(warehouse, "documents") == 5
 
 
