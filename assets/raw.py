@@ -4,7 +4,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines import settings
-from pipelines.dead_runs import mark_host, sweep_dead_runs
+from pipelines.dead_runs import begin_run_here
 from pipelines.checks import frame_table, pandera_check_result, pandera_check_spec, run_failure, schema_metadata
 from pipelines.hops import raw_hop
 from pipelines.parallel import machine_workers
@@ -89,7 +89,6 @@ def begin_run(context: dg.AssetExecutionContext) -> dict[str, object]:
     warning = settings.misspelt_warning()
     if warning:
         context.log.warning(warning)
-    mark_host(context)
-    sweep_dead_runs(context.instance, exclude=context.run_id, log=context.log.warning)
+    begin_run_here(context)
     table = "| setting | value |\n|---|---|\n" + "".join(f"| {n} | `{v}` |\n" for n, v in effective.items())
     return {"settings": dg.MetadataValue.md(table), "misspelt_settings": warning or "none"}

@@ -4,10 +4,12 @@ A run killed with ``kill -9`` (or by the machine going down) never reports its e
 keeps it STARTED, the sensor waits for it to finish, the run queue counts it against
 ``max_concurrent_runs`` and its staged files look in use. Dagster's own run monitoring cannot
 tell (its default run launcher has no worker health check, and a CLI run has no launcher at
-all), so every run's first step, the publish and the review steps and the sensor sweep: a run
-in progress whose coordinating process (the one that wrote its RUN_START event) is no longer
-alive on this machine is marked failed, saying why, and any concurrency slots it holds are
-freed. A run that ran on another machine (its ``chipfacts/host`` tag) is never judged here.
+all), so every run's first step and the sensor sweep: a run in progress whose coordinating process
+(the one that wrote its RUN_START event) is no longer alive on this machine is marked failed,
+saying why, and any concurrency slots it holds are freed. A run that ran on another machine
+(its ``chipfacts/host`` tag) is never judged here, and a step that runs on another machine
+than its run's coordinator (a Kubernetes pod) judges nothing. A run killed before its first
+step has no tag, and is judged by the machine that looks.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import dagster as dg
-from dagster._core.events import DagsterEventType  # RUN_START's type; dagster exports no public name for it
 
 HOST_TAG = "chipfacts/host"
 OWNER_FILE = ".owner.json"  # in a run's staging folder: which process on which machine staged it
@@ -68,7 +69,7 @@ def process_alive(pid: int, started_by: float | None = None) -> bool:
 def coordinator_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
     """The process that started run ``run_id`` and drives its steps (the CLI, or the UI's run
     worker): the pid of its RUN_START event."""
-    records = instance.get_records_for_run(run_id, of_type=DagsterEventType.RUN_START, limit=1).records
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.RUN_START, limit=1).records
     event = records[0].event_log_entry.dagster_event if records else None
     return event.pid if event is not None else None
 
@@ -87,7 +88,8 @@ class RunOwner:
     def of(instance: dg.DagsterInstance, run_id: str) -> RunOwner:
         record = instance.get_run_record_by_id(run_id)
         started = None if record is None else (record.start_time or record.create_timestamp.timestamp())
-        return RunOwner(run_id, this_host(), coordinator_pid(instance, run_id), started)
+        host = this_host() if beside_coordinator(instance, run_id) else "unknown"  # a pod cannot see the pid
+        return RunOwner(run_id, host, coordinator_pid(instance, run_id), started)
 
     def alive(self) -> bool | None:
         """Whether the run's process still runs; None where this machine cannot tell."""
@@ -107,10 +109,37 @@ class RunOwner:
             return None
 
 
-def mark_host(context: dg.AssetExecutionContext) -> None:
-    """Tag the run with the machine it runs on, so that no other machine judges it."""
+def _parent(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return int(stat[stat.rindex(")") + 2:].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def beside_coordinator(instance: dg.DagsterInstance, run_id: str) -> bool:
+    """Whether this process runs on the machine of its run's coordinating process: it is that
+    process (the in-process executor) or descends from it (a multiprocess step). A step in a
+    Kubernetes pod is not, and must neither tag nor judge runs by pids it cannot see."""
+    coordinator, pid = coordinator_pid(instance, run_id), os.getpid()
+    for _ in range(64):  # a process tree is never this deep; a loop in /proc is never followed
+        if pid is None or pid <= 1:
+            return False
+        if pid == coordinator:
+            return True
+        pid = _parent(pid)
+    return False
+
+
+def begin_run_here(context: dg.AssetExecutionContext) -> None:
+    """At a run's first step: tag the run with its machine, so that no other machine judges it,
+    and mark failed the runs of this machine whose process is gone. Nothing where the step
+    runs on another machine than the run's coordinator."""
+    if not beside_coordinator(context.instance, context.run_id):
+        return
     if context.run.tags.get(HOST_TAG) != this_host():
         context.instance.add_run_tags(context.run_id, {HOST_TAG: this_host()})
+    sweep_dead_runs(context.instance, exclude=context.run_id, log=context.log.warning)
 
 
 def dead_runs(instance: dg.DagsterInstance, exclude: str | None = None) -> list[tuple[dg.DagsterRun, str]]:

@@ -10,7 +10,7 @@ import time
 
 import dagster as dg
 
-from pipelines.dead_runs import OWNER_FILE, RunOwner, process_alive, process_start_time, staged_run_over, this_host
+from pipelines.dead_runs import OWNER_FILE, RunOwner, beside_coordinator, process_alive, process_start_time, staged_run_over, this_host
 
 
 def _dead_pid() -> int:
@@ -43,3 +43,17 @@ def test_staged_files_go_only_when_their_run_is_known_to_be_over(tmp_path):
         assert not staged_run_over(instance, staging, "elsewhere")  # this machine cannot tell
         assert not staged_run_over(instance, staging, "unmarked")
         assert (staging / "gone" / OWNER_FILE).is_file()
+
+
+def test_a_step_knows_whether_it_runs_beside_its_runs_coordinator():
+    seen = {}
+
+    @dg.asset
+    def probe(context) -> None:
+        seen["here"] = beside_coordinator(context.instance, context.run_id)
+        seen["owner"] = RunOwner.of(context.instance, context.run_id)
+
+    with dg.instance_for_test() as instance:
+        assert dg.materialize([probe], instance=instance).success
+    assert seen["here"] and seen["owner"].host == this_host() and seen["owner"].pid == os.getpid()
+    assert seen["owner"].alive()
