@@ -135,11 +135,11 @@ def begin_run_here(context: dg.AssetExecutionContext) -> None:
     """At a run's first step: tag the run with its machine, so that no other machine judges it,
     and mark failed the runs of this machine whose process is gone. Nothing where the step
     runs on another machine than the run's coordinator."""
-    if not beside_coordinator(context.instance, context.run_id):
+    if not beside_coordinator(context.instance, context.run.run_id):
         return
     if context.run.tags.get(HOST_TAG) != this_host():
-        context.instance.add_run_tags(context.run_id, {HOST_TAG: this_host()})
-    sweep_dead_runs(context.instance, exclude=context.run_id, log=context.log.warning)
+        context.instance.add_run_tags(context.run.run_id, {HOST_TAG: this_host()})
+    sweep_dead_runs(context.instance, exclude=context.run.run_id, log=context.log.warning)
 
 
 def dead_runs(instance: dg.DagsterInstance, exclude: str | None = None) -> list[tuple[dg.DagsterRun, str]]:

@@ -76,7 +76,7 @@ class WarehouseFile(dg.ConfigurableResource):
         """The turn to write the warehouse and its site (``pipelines/warehouse/turn.py``), for
         the step of ``context``: it names the run and step while it holds it, logs whom it waits
         for, and gives up after ``turn_wait_seconds``."""
-        return warehouse_turn(self.file(), holder=f"run {context.run_id} ({context.op_def.name})",
+        return warehouse_turn(self.file(), holder=f"run {context.run.run_id} ({context.op_def.name})",
                               wait_seconds=self.turn_wait_seconds, report=context.log.info)
 
     def review_folder(self) -> Path:

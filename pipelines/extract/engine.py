@@ -30,6 +30,7 @@ from typing import TypeVar
 
 from pipelines.extract import context
 from pipelines.extract.about import AboutReader, Subject
+from pipelines.extract.direction import falls
 from pipelines.extract.lexicon import Lexicon, load_lexicon
 from pipelines.extract.numerals import (
     fraction_denominator,
@@ -152,6 +153,7 @@ class _Unit:
     end: int
     factor: Decimal = Decimal(1)  # 成 -> 10, basis points -> 0.01
     add: Decimal = Decimal(0)  # 七成五 -> +5
+    over: bool = False  # 78,000+ jobs: a sign between the number and its noun says "more than"
 
 
 def compact(text: str, unusual: bool = True) -> tuple[str, list[int] | None]:
@@ -366,6 +368,9 @@ class _Scanner:
     def people_unit(self, amount: _Amount, pos: int) -> _Unit | None:
         if amount.value != amount.value.to_integral_value() and not amount.scaled:
             return None  # 2.5 people is not a head count
+        over = self.p.people_over_sign.match(self.text, pos)
+        if over:
+            pos = over.end() + (self.text[over.end() : over.end() + 1] == " ")
         classifier = self.p.people_classifier.match(self.text, pos)
         noun_pos = classifier.end() if classifier else pos
         noun = self.p.people_nouns.match(self.text, noun_pos)
@@ -375,13 +380,13 @@ class _Scanner:
             if modifiers:
                 noun = self.p.people_nouns.match(self.text, modifiers.end())
         if noun:
-            return _Unit("people", "persons", noun.end())
+            return _Unit("people", "persons", noun.end(), over=over is not None)
         counter = self.p.people_counter.match(self.text, pos)
         if counter and self.p.people_noun_before.search(self.text, max(0, amount.start - 16), amount.start):
             return _Unit("people", "persons", counter.end())  # 工程师1,500名
         weak = self.p.people_weak.match(self.text, noun_pos)
         if weak and self.sentence_has("people_cue", pos):
-            return _Unit("people", "persons", weak.end())
+            return _Unit("people", "persons", weak.end(), over=over is not None)
         return None
 
     def subunits_after(self, code: str, pos: int) -> tuple[Decimal, int]:
@@ -484,8 +489,8 @@ class _Scanner:
         while span_end > span_start and self.text[span_end - 1].isspace():
             span_end -= 1
         last = high or low
-        return self.record(_Draft(unit.kind, value, value_high, unit.unit, "over" if last.more_than else "exact",
-                                  span_start, span_end))
+        return self.record(_Draft(unit.kind, value, value_high, unit.unit,
+                                  "over" if last.more_than or unit.over else "exact", span_start, span_end))
 
     def unit_of(self, last: _Amount, prefix_code: str | None, word_percent: bool) -> _Unit | None:
         """The unit after a number or a range's high end (``last``)."""
@@ -672,7 +677,10 @@ class _Scanner:
                         metric_cue_end=same_as.metric_cue_end)
         subject_span = self.to_source(subject.start, subject.end) if subject else (None, None)
         cue_span = self.to_source(*cue) if cue else (None, None)
-        return Fact(**common, category=category_of(metric), year=year, metric=metric,
+        category = category_of(metric)
+        if category == "growth_rate" and d.value >= 0 and falls(self.text, d.start, d.end):
+            common.update(value=-d.value_high, value_high=-d.value)  # a fall is negative, its range kept in order
+        return Fact(**common, category=category, year=year, metric=metric,
                     subject=subject.name if subject else None, topic=topic,
                     subject_text=self.source[subject_span[0] : subject_span[1]] if subject else None,
                     subject_start=subject_span[0], subject_end=subject_span[1],

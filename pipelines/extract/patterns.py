@@ -108,6 +108,7 @@ class Patterns:
         self.people_classifier = compile_words(kinds["people"]["classifiers"], anchored="start")
         self.people_nouns = compile_words(kinds["people"]["nouns"], anchored="start")
         self.people_counter = compile_words(kinds["people"]["counters_after_noun"], anchored="start")
+        self.people_over_sign = compile_words(kinds["people"]["over_signs"], anchored="start")
         qualifier_cues = alternation(list(lex.qualifier_before))
         self.people_noun_before = re.compile(
             rf"(?:{alternation(kinds['people']['nouns'])})\s*(?:{qualifier_cues})?\s*$", re.IGNORECASE
@@ -132,7 +133,8 @@ class Patterns:
         followers = [*kinds["percent"]["after"], *kinds["percent"]["basis_points_after"],
                      *kinds["percent"]["tenths_after"], *kinds["multiple"]["after"], *kinds["multiple"]["times_words"],
                      *lex.currency_after, *kinds["people"]["classifiers"], *kinds["people"]["nouns"],
-                     *kinds["people"]["weak_nouns"], *kinds["people"]["counters_after_noun"], *lex.en_scales,
+                     *kinds["people"]["weak_nouns"], *kinds["people"]["counters_after_noun"], *kinds["people"]["over_signs"],
+                     *lex.en_scales,
                      *lex.en_abbreviations, *lex.en_abbreviations_money_only, *RANGE_SEPARATORS, "and"]
         self.follower_chars = frozenset(w[:1].lower() for w in followers)
         preceders = [*lex.currency_before, *lex.yen_signs, *kinds["percent"]["before"], *lex.en_negative]

@@ -50,8 +50,8 @@ def test_a_step_knows_whether_it_runs_beside_its_runs_coordinator():
 
     @dg.asset
     def probe(context) -> None:
-        seen["here"] = beside_coordinator(context.instance, context.run_id)
-        seen["owner"] = RunOwner.of(context.instance, context.run_id)
+        seen["here"] = beside_coordinator(context.instance, context.run.run_id)
+        seen["owner"] = RunOwner.of(context.instance, context.run.run_id)
 
     with dg.instance_for_test() as instance:
         assert dg.materialize([probe], instance=instance).success
