@@ -288,7 +288,8 @@ class _Scanner:
                        rough_high=rough_high)
 
     # -- units -------------------------------------------------------------------------
-    def currency_prefix(self, start: int) -> tuple[str, int] | None:
+    def currency_prefix(self, start: int) -> tuple[str, int, str] | None:
+        """The currency written before the number at ``start``: its code, where it starts and its surface."""
         # Not from text that the previous fact took (0人民币0 is one amount, not two).
         lo = max(self.consumed, start - 16)
         end = start - (self.text[start - 1 : start] == " ")  # one space may stand between: $ 300
@@ -298,11 +299,11 @@ class _Scanner:
         # (the apostrophe of Micron's $15 makes its "s" no Singapore dollar).
         match = self.p.currency_before.search(self.text, lo, end)
         if match:
-            return self.lex.currency_before[match.group().lower()], match.start()
+            return self.lex.currency_before[match.group().lower()], match.start(), match.group()
         match = self.p.yen_sign.search(self.text, lo, end)
         if match:
             code = self.yen_currency(start)
-            return (code, match.start()) if code else None
+            return (code, match.start(), match.group()) if code else None
         return None
 
     def yen_currency(self, pos: int) -> str | None:
@@ -357,10 +358,14 @@ class _Scanner:
                     continue
                 if surface in self.lex.phrase_end_only and text[match.end() : match.end() + 1].isalnum():
                     continue  # 35,000 块 H100: a measure word, not money
-                code = self.lex.currency_after[surface]
+                code, end = self.lex.currency_after[surface], match.end()
                 if prefix_currency and surface in self.lex.generic_after:
                     code = prefix_currency  # 新台幣100億元: the named currency, not the bare 元
-                return _Unit("money", code, match.end())
+                elif surface in self.lex.generic_after:
+                    named = self.p.currency_after.match(text, end + (text[end : end + 1] == " "))
+                    if named and named.group().lower() not in self.lex.generic_after:
+                        code, end = self.lex.currency_after[named.group().lower()], named.end()  # 1200億元台幣
+                return _Unit("money", code, end)
         if prefix_currency:
             return _Unit("money", prefix_currency, pos)
         return self.people_unit(amount, near[-1])
@@ -450,6 +455,9 @@ class _Scanner:
         prefix = self.currency_prefix(match.start())
         prefix_code = prefix[0] if prefix else None
         low = self.amount_at(match, prefix is not None)
+        if prefix and prefix[2] in self.lex.before_scale_only and low is not None and not low.scaled:
+            prefix, prefix_code = None, None  # 美元兑台币30: the name ends another phrase
+            low = self.amount_at(match, False)
         if low is None or low.fraction:
             return None, match.end()
         span_start = prefix[1] if prefix else low.start
@@ -522,6 +530,11 @@ class _Scanner:
         repeated = self.p.range_repeat_prefix.match(self.text, pos)  # $5-$7
         second = self.number_at(repeated.end() if repeated else pos)
         high = self.amount_at(second, prefix_code is not None) if second else None
+        if (high is not None and low.per_hundred and not high.per_hundred and not high.scaled
+                and not second.group()[:1].isascii() and not self.text[high.end : high.end + 1].isalnum()):
+            # 百分之五至八: the high end shares 百分之 (a per-hundred amount is a fraction, x100)
+            return low, replace(high, value=high.value / 100, per_hundred=True), _Unit("percent", "%", high.end,
+                                                                                     Decimal(100))
         if high is None or high.fraction or high.per_hundred != low.per_hundred:
             return None
         if high.scaled and not low.scaled:  # 5至7亿: 5亿 to 7亿

@@ -168,6 +168,7 @@ class Lexicon:
     currency_before: dict[str, str]  # surface (lower-cased) -> ISO code
     currency_after: dict[str, str]
     after_scale_only: frozenset[str]
+    before_scale_only: frozenset[str]  # currency names that prefix only a scaled amount (美元300亿)
     subunits: dict[str, dict[str, Decimal]]  # ISO code -> coin word -> value in the main unit
     subunit_joiners: tuple[str, ...]
     phrase_end_only: frozenset[str]
@@ -372,6 +373,7 @@ def load_lexicon() -> Lexicon:
         currency_before=before,
         currency_after=after,
         after_scale_only=frozenset(w.lower() for w in currencies.get("after_scale_only", [])),
+        before_scale_only=frozenset(expand_scripts(currencies.get("before_scale_only", []))),
         subunits={code: _number_table(currencies["subunits"], code, "currencies.yaml")
                   for code in currencies.get("subunits", {})},
         subunit_joiners=tuple(_words(currencies, "subunit_joiners", "currencies.yaml")),
