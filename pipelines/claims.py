@@ -4,13 +4,14 @@ Belongs here: grouping published facts into claims and deciding whether each is 
 one document (``single``), agreed on (``corroborated``) or contradicted (``conflict``).
 Pure polars over the published tables' columns; no Dagster, no DuckDB.
 
-A claim's key is subject, metric, aspect, topic and unit, and the year where stated. The
-aspect says which stage a supply share is of (mining, processing, reserves, capacity; read
-from the cue that chose the metric, ``metrics.yaml`` ``aspects``), so China's 60 % of
-rare-earth mining and its 90 % of refining are two claims, not a contradiction. A fact
-without a year states every dated claim of its key (GUIDELINES: the year must agree "where
-both have one"), or a claim without a year when its key has no dated fact. Empty subject,
-aspect or topic are values of the key like any other.
+A claim's key is subject, metric, aspect, topic, unit and year (the period the engine knows
+so far: an empty one agrees only with an empty one, GUIDELINES "Claims"). The aspect says
+which stage a supply share is of (mining, processing, reserves, capacity; read from the cue
+that chose the metric, ``metrics.yaml`` ``aspects``), so China's 60 % of rare-earth mining
+and its 90 % of refining are two claims, not a contradiction. A fact that cannot be compared
+with another document's stands alone, a claim of its own: one without a subject, or with a
+metric of ``claims_stand_alone`` (``vocabulary.yaml``: the catch-alls, and growth, whose
+"what grew" is not recorded yet). Empty aspect or topic are values of the key like any other.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import hashlib
 import polars as pl
 
 from pipelines.extract.lexicon import load_lexicon
+from pipelines.vocabulary import CLAIMS_STAND_ALONE
 
 KEY = ("subject", "metric", "aspect", "topic", "unit")
 # How far a stated value reaches by its qualifier (GUIDELINES.md "Claims"): exact ±0.5 %,
@@ -59,17 +61,14 @@ def memberships(facts: pl.DataFrame) -> pl.DataFrame:
              .with_columns(pl.col("metric_cue").str.to_lowercase().alias("cue"))
              .join(aspects, on=["metric", "cue"], how="left")
              .drop("cue"))
-    dated = keyed.filter(pl.col("year").is_not_null()).with_columns(pl.col("year").alias("claim_year"))
-    undated = keyed.filter(pl.col("year").is_null())
-    years = dated.select(*KEY, "claim_year").unique()
-    joins_dated = undated.join(years, on=list(KEY), how="inner", nulls_equal=True)
-    alone = (undated.join(years.select(KEY).unique(), on=list(KEY), how="anti", nulls_equal=True)
-             .with_columns(pl.lit(None, dtype=pl.Int32).alias("claim_year")))
-    members = pl.concat([dated, joins_dated, alone.select(dated.columns)], how="vertical_relaxed")
+    stands_alone = pl.col("subject").is_null() | pl.col("metric").is_in(list(CLAIMS_STAND_ALONE))
+    members = keyed.with_columns(pl.col("year").alias("claim_year"),
+                                 pl.when(stands_alone).then(pl.col("fact_id")).alias("alone"))
     # One digest per claim, not per member: millions of members state thousands of claims.
-    keys = members.select(*KEY, "claim_year").unique()
+    group = [*KEY, "claim_year", "alone"]
+    keys = members.select(group).unique()
     ids = keys.with_columns(pl.Series("claim_id", [_claim_id(key) for key in keys.iter_rows()], dtype=pl.String))
-    return members.join(ids, on=[*KEY, "claim_year"], how="left", nulls_equal=True, maintain_order="left")
+    return members.join(ids, on=group, how="left", nulls_equal=True, maintain_order="left").drop("alone")
 
 
 def _statuses(members: pl.DataFrame) -> pl.DataFrame:

@@ -26,6 +26,7 @@ TOPIC_DESCRIPTIONS = MappingProxyType(dict(_DATA["topics"]))
 QUALIFIERS: tuple[str, ...] = tuple(_DATA["qualifiers"])
 LANGUAGES: tuple[str, ...] = tuple(_DATA["languages"])
 ENTITY_TYPES: tuple[str, ...] = tuple(_DATA["entity_types"])
+CLAIMS_STAND_ALONE: frozenset[str] = frozenset(_DATA["claims_stand_alone"])
 _CATEGORY_OF_METRIC = MappingProxyType({m: v["category"] for m, v in _DATA["metrics"].items()})
 
 
@@ -43,6 +44,8 @@ def _check() -> None:
         if spec["category"] not in CATEGORIES_BY_KIND[spec["kind"]]:
             raise ValueError(f"vocabulary.yaml: metric {metric} rolls up to {spec['category']}, "
                              f"not a category of {spec['kind']}")
+    if not CLAIMS_STAND_ALONE <= set(METRICS):
+        raise ValueError(f"vocabulary.yaml: claims_stand_alone names no metric: {sorted(CLAIMS_STAND_ALONE - set(METRICS))}")
     for kind, categories in CATEGORIES_BY_KIND.items():
         missing = set(categories) - {category_of(m) for m in metrics_of(kind)}
         if missing:

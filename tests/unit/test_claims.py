@@ -77,13 +77,26 @@ def test_mining_and_processing_are_two_claims():
                    {"doc_id": "b", "value": 90.0, "metric_cue": "refining"}) == ["single", "single"]
 
 
-def test_a_fact_without_a_year_states_every_dated_claim_of_its_key():
-    facts = _facts({"doc_id": "a", "value": 60.0, "year": 2023}, {"doc_id": "b", "value": 70.0, "year": 2024},
-                   {"doc_id": "c", "value": 60.0})
-    claims, claim_facts = build_claims(facts, _documents("a", "b", "c"))
+def test_an_undated_fact_agrees_only_with_an_undated_one():
+    """GUIDELINES "Claims": an empty period agrees only with an empty one (both stated as the
+    present); a dated fact meets only the facts of its own year."""
+    facts = _facts({"doc_id": "a", "value": 60.0, "year": 2023}, {"doc_id": "b", "value": 70.0, "year": 2023},
+                   {"doc_id": "c", "value": 60.0}, {"doc_id": "d", "value": 61.0}, {"doc_id": "e", "value": 90.0,
+                                                                                   "year": 2024})
+    claims, _ = build_claims(facts, _documents("a", "b", "c", "d", "e"))
     by_year = {r["year"]: (r["documents"], r["status"]) for r in claims.iter_rows(named=True)}
-    assert by_year == {2023: (2, "corroborated"), 2024: (2, "conflict")}
-    assert claim_facts.filter(pl.col("doc_id") == "c").height == 2
+    assert by_year == {2023: (2, "conflict"), None: (2, "conflict"), 2024: (1, "single")}
+
+
+def test_facts_that_say_too_little_stand_alone():
+    """No subject, a catch-all metric, or a growth (what grew is not recorded): never a
+    corroboration or a conflict with another document, however alike the numbers."""
+    for alike in ({"subject": None}, {"metric": "share_other", "metric_cue": None},
+                  {"metric": "growth", "metric_cue": None}, {"metric": "money_other", "unit": "USD"}):
+        facts = _facts({"doc_id": "a", "value": 60.0, **alike}, {"doc_id": "b", "value": 90.0, **alike})
+        claims, claim_facts = build_claims(facts, _documents("a", "b"))
+        assert claims["status"].to_list() == ["single", "single"], alike
+        assert claim_facts.height == 2
 
 
 def test_claim_ids_are_stable():
