@@ -19,7 +19,7 @@ import json
 import os
 import socket
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import dagster as dg
@@ -39,16 +39,24 @@ def this_host() -> str:
     return f"{socket.gethostname()}/{boot}"
 
 
-def process_start_time(pid: int) -> float | None:
-    """When process ``pid`` started (seconds since the epoch), or None where /proc cannot say."""
+def _stat_field(pid: int, field: int) -> int | None:
+    """Field ``field`` (numbered as in proc(5)) of /proc/<pid>/stat, or None where it cannot be read."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
-        ticks = int(stat[stat.rindex(")") + 2:].split()[19])  # field 22, after the command in parentheses
+        return int(stat[stat.rindex(")") + 2:].split()[field - 3])  # the fields after "pid (command)"
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def process_start_time(pid: int) -> float | None:
+    """When process ``pid`` started (seconds since the epoch), or None where /proc cannot say."""
+    ticks = _stat_field(pid, 22)
+    try:
         boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
                     if line.startswith("btime "))
-        return boot + ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError, StopIteration):
         return None
+    return None if ticks is None else boot + ticks / os.sysconf("SC_CLK_TCK")
 
 
 def process_alive(pid: int, started_by: float | None = None) -> bool:
@@ -85,11 +93,19 @@ class RunOwner:
     started: float | None  # the run's start (its RUN_START), for the pid reuse check
 
     @staticmethod
-    def of(instance: dg.DagsterInstance, run_id: str) -> RunOwner:
-        record = instance.get_run_record_by_id(run_id)
+    def from_record(instance: dg.DagsterInstance, record: dg.RunRecord | None, run_id: str,
+                    host: str | None = None) -> RunOwner:
+        """The owner of run ``run_id`` (its ``record``, if the instance has it), on ``host``
+        (default: this machine)."""
         started = None if record is None else (record.start_time or record.create_timestamp.timestamp())
-        host = this_host() if beside_coordinator(instance, run_id) else "unknown"  # a pod cannot see the pid
-        return RunOwner(run_id, host, coordinator_pid(instance, run_id), started)
+        return RunOwner(run_id, host or this_host(), coordinator_pid(instance, run_id), started)
+
+    @staticmethod
+    def of(instance: dg.DagsterInstance, run_id: str) -> RunOwner:
+        """The owner of a run, as one of its steps sees it: "unknown" host from a step that
+        does not run beside the coordinator (a pod cannot see its pid)."""
+        owner = RunOwner.from_record(instance, instance.get_run_record_by_id(run_id), run_id)
+        return owner if _descends_from(owner.pid) else replace(owner, host="unknown")
 
     def alive(self) -> bool | None:
         """Whether the run's process still runs; None where this machine cannot tell."""
@@ -109,26 +125,23 @@ class RunOwner:
             return None
 
 
-def _parent(pid: int) -> int | None:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return int(stat[stat.rindex(")") + 2:].split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
+def _descends_from(coordinator: int | None) -> bool:
+    """Whether this process is ``coordinator`` or descends from it."""
+    pid: int | None = os.getpid()
+    for _ in range(64):  # a process tree is never this deep; a loop in /proc is never followed
+        if coordinator is None or pid is None or pid <= 1:
+            return False
+        if pid == coordinator:
+            return True
+        pid = _stat_field(pid, 4)  # the parent
+    return False
 
 
 def beside_coordinator(instance: dg.DagsterInstance, run_id: str) -> bool:
     """Whether this process runs on the machine of its run's coordinating process: it is that
     process (the in-process executor) or descends from it (a multiprocess step). A step in a
     Kubernetes pod is not, and must neither tag nor judge runs by pids it cannot see."""
-    coordinator, pid = coordinator_pid(instance, run_id), os.getpid()
-    for _ in range(64):  # a process tree is never this deep; a loop in /proc is never followed
-        if pid is None or pid <= 1:
-            return False
-        if pid == coordinator:
-            return True
-        pid = _parent(pid)
-    return False
+    return _descends_from(coordinator_pid(instance, run_id))
 
 
 def begin_run_here(context: dg.AssetExecutionContext) -> None:
@@ -150,8 +163,7 @@ def dead_runs(instance: dg.DagsterInstance, exclude: str | None = None) -> list[
         run = record.dagster_run
         if run.run_id == exclude or run.tags.get(HOST_TAG, this_host()) != this_host():
             continue
-        owner = RunOwner(run.run_id, this_host(), coordinator_pid(instance, run.run_id),
-                         record.start_time or record.create_timestamp.timestamp())
+        owner = RunOwner.from_record(instance, record, run.run_id)
         if owner.pid is not None and owner.alive() is False:
             dead.append((run, f"its process {owner.pid} on this machine is gone (killed, or the machine restarted)"))
     return dead

@@ -63,6 +63,17 @@ def turn_held(warehouse: Path) -> Iterator[None]:
         yield
 
 
+def signal_while_waiting(checkout: Path, signum: int) -> CliRun:
+    """A build in ``checkout`` stopped by ``signum`` (to its whole process group) while it waits
+    at its publish for the turn the test holds; returned once it has ended."""
+    with turn_held(checkout / "data" / "warehouse.duckdb"):
+        run = CliRun(checkout)
+        run.wait_for("waiting for the turn to write")
+        os.killpg(run.process.pid, signum)
+        run.finish(seconds=60)
+    return run
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -106,11 +117,7 @@ def _alive(pids: list[int]) -> list[int]:
 def test_a_run_killed_while_publishing_blocks_nothing(tmp_path):
     checkout = sandbox(tmp_path / "checkout")
     warehouse = checkout / "data" / "warehouse.duckdb"
-    with turn_held(warehouse):
-        killed = CliRun(checkout)
-        killed.wait_for("waiting for the turn to write")
-        os.killpg(killed.process.pid, signal.SIGKILL)  # the whole run, mid-publish
-        killed.finish()
+    signal_while_waiting(checkout, signal.SIGKILL)  # the whole run, mid-publish
     with dg.DagsterInstance.from_config(str(checkout / ".dagster_home")) as instance:
         [stuck] = instance.get_runs()
         assert stuck.status == dg.DagsterRunStatus.STARTED  # as Dagster left it
@@ -129,11 +136,7 @@ def test_a_run_killed_while_publishing_blocks_nothing(tmp_path):
 
 def test_a_run_killed_before_the_sensor_looks_is_failed_by_the_next_run(tmp_path):
     checkout = sandbox(tmp_path / "checkout")
-    with turn_held(checkout / "data" / "warehouse.duckdb"):
-        killed = CliRun(checkout)
-        killed.wait_for("waiting for the turn to write")
-        os.killpg(killed.process.pid, signal.SIGKILL)
-        killed.finish()
+    signal_while_waiting(checkout, signal.SIGKILL)
     following = CliRun(checkout)
     assert following.finish() == 0, following.text()[-3000:]
     assert "was still STARTED but its process" in following.text()
@@ -154,11 +157,8 @@ def test_a_waiting_run_says_whom_it_waits_for_and_gives_up(tmp_path):
 
 def test_a_waiting_run_stops_on_sigterm(tmp_path):
     checkout = sandbox(tmp_path / "checkout")
-    with turn_held(checkout / "data" / "warehouse.duckdb"):
-        waiting = CliRun(checkout)
-        waiting.wait_for("waiting for the turn to write")
-        os.killpg(waiting.process.pid, signal.SIGTERM)
-        assert waiting.finish(seconds=60) != 0
+    stopped = signal_while_waiting(checkout, signal.SIGTERM)  # its wait is bounded to 60 s
+    assert stopped.process.returncode != 0
     with dg.DagsterInstance.from_config(str(checkout / ".dagster_home")) as instance:
         [run] = instance.get_runs()
         assert run.is_finished, run.status
